@@ -1,0 +1,401 @@
+#include <diachi/household_code.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "olc_internal.hpp"
+
+namespace diachi {
+namespace {
+
+constexpr std::int64_t cell_lat_steps = olc::lat_steps_per_degree / HouseholdCode::rows;  // 625
+constexpr std::int64_t cell_lng_steps = olc::lng_steps_per_degree / HouseholdCode::cols;  // 256
+static_assert(cell_lat_steps * HouseholdCode::rows == olc::lat_steps_per_degree);
+static_assert(cell_lng_steps * HouseholdCode::cols == olc::lng_steps_per_degree);
+static_assert(cell_lat_steps == detail::cell_lat_steps[HouseholdCode::olc_length]);
+static_assert(cell_lng_steps == detail::cell_lng_steps[HouseholdCode::olc_length]);
+
+// --- the check character ----------------------------------------------------------------------
+//
+// A weighted sum modulo the prime 29 over one value space for every character: digits 0..9,
+// then the 12 OLC letters (10..21); the check symbol takes any of the 29 values. Position i
+// (postcode and grid characters 0..11, the check character 12, unit digits 13..16) weighs
+// 2^i mod 29. Because 29 is prime, every weight is nonzero and values differ by less than 29, a
+// single substitution changes the sum by w_i (a - b) != 0; because 2 has order 28 modulo 29,
+// adjacent weights differ and a transposition changes it by (a - b)(w_i - w_i+1) != 0.
+
+constexpr int check_modulus = 29;
+constexpr int check_position = 12;
+constexpr int max_weighted = 17;
+
+constexpr std::array<int, max_weighted> check_weights = [] {
+    std::array<int, max_weighted> w{};
+    int x = 1;
+    for (auto& weight : w) {
+        weight = x;
+        x = (x * 2) % check_modulus;
+    }
+    return w;
+}();
+
+constexpr int inverse_mod(int a) {
+    for (int x = 1; x < check_modulus; ++x) {
+        if ((a * x) % check_modulus == 1) {
+            return x;
+        }
+    }
+    return 0;
+}
+constexpr int check_weight_inverse = inverse_mod(check_weights[check_position]);
+static_assert(HouseholdCode::check_alphabet.size() == check_modulus);
+static_assert(check_weight_inverse != 0);
+
+/// Value of a symbol in the check alphabet (either case), or -1.
+constexpr std::array<std::int8_t, 256> check_values = [] {
+    std::array<std::int8_t, 256> table{};
+    table.fill(-1);
+    for (std::size_t i = 0; i < HouseholdCode::check_alphabet.size(); ++i) {
+        const auto c = static_cast<unsigned char>(HouseholdCode::check_alphabet[i]);
+        table[c] = static_cast<std::int8_t>(i);
+        if (c >= 'A' && c <= 'Z') {
+            table[c - 'A' + 'a'] = static_cast<std::int8_t>(i);
+        }
+    }
+    return table;
+}();
+
+int check_value(char c) noexcept { return check_values[static_cast<unsigned char>(c)]; }
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+bool is_ignored(char c) noexcept { return c == ' ' || c == '\t' || c == '-' || c == '+'; }
+
+/// Writes the 12 canonical characters into @p out.
+void write_canonical12(std::uint32_t postcode, std::int32_t row, std::int32_t col,
+                       char* out) noexcept {
+    for (int i = 4; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + postcode % 10);
+        postcode /= 10;
+    }
+    const int lat_grid = row % 5;
+    const int lng_grid = col % 4;
+    int lat = row / 5;
+    int lng = col / 4;
+    const auto digit = [](int v) { return olc::alphabet[static_cast<std::size_t>(v)]; };
+    out[11] = digit(lat_grid * 4 + lng_grid);
+    out[9] = digit(lat % 20);
+    out[10] = digit(lng % 20);
+    lat /= 20;
+    lng /= 20;
+    out[7] = digit(lat % 20);
+    out[8] = digit(lng % 20);
+    out[5] = digit(lat / 20);
+    out[6] = digit(lng / 20);
+}
+
+/// Writes the decimal digits of 2 <= unit <= 9999, returns how many.
+std::size_t write_unit(std::uint16_t unit, char* out) noexcept {
+    char reversed[5];
+    std::size_t n = 0;
+    for (unsigned u = unit; u != 0; u /= 10) {
+        reversed[n++] = static_cast<char>('0' + u % 10);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        out[i] = reversed[n - 1 - i];
+    }
+    return n;
+}
+
+/// The check value for 12 canonical characters and the unit's digits.
+int compute_check(const char* canonical12, std::string_view unit_digits) noexcept {
+    int sum = 0;
+    for (int i = 0; i < check_position; ++i) {
+        sum += check_weights[static_cast<std::size_t>(i)] * check_value(canonical12[i]);
+    }
+    for (std::size_t j = 0; j < unit_digits.size(); ++j) {
+        sum += check_weights[check_position + 1 + j] * (unit_digits[j] - '0');
+    }
+    return ((check_modulus - sum % check_modulus) * check_weight_inverse) % check_modulus;
+}
+
+constexpr std::string_view expect_postcode = "expected a digit of the 5-digit postcode";
+constexpr std::string_view expect_grid = "expected a grid character of 23456789CFGHJMPQRVWX";
+constexpr std::string_view expect_tail =
+    "expected a check character or '/' and a unit after the 12 characters";
+constexpr std::string_view expect_unit = "expected a digit of the unit";
+
+/// Great-circle distance in metres (haversine, mean Earth radius).
+double distance_m(double lat1_deg, double lng1_deg, double lat2_deg, double lng2_deg) noexcept {
+    constexpr double radius_m = 6'371'008.8;
+    constexpr double rad = 3.14159265358979323846 / 180.0;
+    const double dlat = (lat2_deg - lat1_deg) * rad;
+    const double dlng = (lng2_deg - lng1_deg) * rad;
+    const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                     std::cos(lat1_deg * rad) * std::cos(lat2_deg * rad) * std::sin(dlng / 2) *
+                         std::sin(dlng / 2);
+    return 2.0 * radius_m * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+}  // namespace
+
+Result<HouseholdCode> HouseholdCode::parse(std::string_view text) noexcept {
+    char canonical[canonical_length];
+    std::size_t count = 0;
+    std::size_t check_offset = std::string_view::npos;
+    std::size_t slash_offset = std::string_view::npos;
+    char unit_digits[4];
+    std::size_t unit_count = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (is_ignored(c)) {
+            continue;
+        }
+        if (count < postcode_length) {
+            if (!is_digit(c)) {
+                return detail::character_error(ErrorCode::invalid_character, text, i,
+                                               expect_postcode);
+            }
+            canonical[count++] = c;
+        } else if (count < canonical_length) {
+            const int v = detail::olc_digit_value(c);
+            if (v < 0) {
+                return detail::character_error(ErrorCode::invalid_character, text, i, expect_grid);
+            }
+            canonical[count++] = olc::alphabet[static_cast<std::size_t>(v)];
+        } else if (slash_offset != std::string_view::npos) {
+            if (!is_digit(c)) {
+                return detail::character_error(ErrorCode::invalid_character, text, i,
+                                               expect_unit);
+            }
+            if (unit_count == 0 && c == '0') {
+                return detail::character_error(ErrorCode::bad_unit, text, i,
+                                               "a unit has no leading zero");
+            }
+            if (unit_count == 4) {
+                return detail::character_error(ErrorCode::bad_unit, text, i,
+                                               "a unit is at most 9999");
+            }
+            unit_digits[unit_count++] = c;
+        } else if (c == '/') {
+            slash_offset = i;
+        } else if (check_offset == std::string_view::npos && check_value(c) >= 0) {
+            check_offset = i;
+        } else {
+            return detail::character_error(ErrorCode::invalid_character, text, i, expect_tail);
+        }
+    }
+    if (count == 0 && slash_offset == std::string_view::npos) {
+        return Error{ErrorCode::empty_input, 0, 0, "a household code has 12 characters"};
+    }
+    if (count < canonical_length) {
+        return Error{ErrorCode::invalid_length, 0, 0,
+                     "a household code has 12 characters: a 5-digit postcode and 7 grid "
+                     "characters"};
+    }
+    if (slash_offset != std::string_view::npos && unit_count == 0) {
+        return detail::character_error(ErrorCode::bad_unit, text, slash_offset,
+                                       "'/' must be followed by the unit number");
+    }
+
+    HouseholdCode code;
+    for (std::size_t i = 0; i < postcode_length; ++i) {
+        code.m_postcode = code.m_postcode * 10 + static_cast<std::uint32_t>(canonical[i] - '0');
+    }
+    int v[grid_length];
+    for (std::size_t i = 0; i < grid_length; ++i) {
+        v[i] = detail::olc_digit_value(canonical[postcode_length + i]);
+    }
+    code.m_row = ((v[0] * 20 + v[2]) * 20 + v[4]) * 5 + v[6] / 4;
+    code.m_col = ((v[1] * 20 + v[3]) * 20 + v[5]) * 4 + v[6] % 4;
+    unsigned unit = 0;
+    for (std::size_t i = 0; i < unit_count; ++i) {
+        unit = unit * 10 + static_cast<unsigned>(unit_digits[i] - '0');
+    }
+    code.m_unit = static_cast<std::uint16_t>(unit == 0 ? 1 : unit);
+
+    if (check_offset != std::string_view::npos) {
+        // Unit 1 is written without a suffix, so "/1" checks like no suffix at all.
+        const std::string_view digits =
+            code.m_unit == 1 ? std::string_view{} : std::string_view(unit_digits, unit_count);
+        if (compute_check(canonical, digits) != check_value(text[check_offset])) {
+            return detail::character_error(ErrorCode::bad_check_character, text, check_offset,
+                                           "the code or its check character is mistyped");
+        }
+    }
+    return code;
+}
+
+Result<HouseholdCode> HouseholdCode::from_grid(std::uint32_t postcode, olc::GridPoint point,
+                                               std::uint16_t unit) noexcept {
+    if (postcode > max_postcode) {
+        return Error{ErrorCode::out_of_range, 0, 0, "a postcode has 5 digits"};
+    }
+    if (unit == 0 || unit > max_unit) {
+        return Error{ErrorCode::bad_unit, 0, 0, "a unit is 1..9999"};
+    }
+    if (point.lat_steps < 0 || point.lat_steps >= olc::lat_steps_total || point.lng_steps < 0 ||
+        point.lng_steps >= olc::lng_steps_total) {
+        return Error{ErrorCode::out_of_range, 0, 0, "grid point outside the grid"};
+    }
+    HouseholdCode code;
+    code.m_postcode = postcode;
+    code.m_row = static_cast<std::int32_t>((point.lat_steps % olc::lat_steps_per_degree) /
+                                           cell_lat_steps);
+    code.m_col = static_cast<std::int32_t>((point.lng_steps % olc::lng_steps_per_degree) /
+                                           cell_lng_steps);
+    code.m_unit = unit;
+    return code;
+}
+
+Result<HouseholdCode> HouseholdCode::from_degrees(std::uint32_t postcode, double lat_deg,
+                                                  double lng_deg, std::uint16_t unit) noexcept {
+    const auto point = olc::grid_point(lat_deg, lng_deg);
+    if (!point) {
+        return point.error();
+    }
+    return from_grid(postcode, *point, unit);
+}
+
+// Key layout, most significant first: postcode 17 bits, row 16, column 15, unit 14.
+std::uint64_t HouseholdCode::key() const noexcept {
+    return (std::uint64_t{m_postcode} << 45U) | (std::uint64_t(m_row) << 29U) |
+           (std::uint64_t(m_col) << 14U) | std::uint64_t{m_unit};
+}
+
+HouseholdCode HouseholdCode::from_key(std::uint64_t key) noexcept {
+    HouseholdCode code;
+    const auto postcode = static_cast<std::uint32_t>(key >> 45U);
+    const auto row = static_cast<std::int32_t>((key >> 29U) & 0xFFFFU);
+    const auto col = static_cast<std::int32_t>((key >> 14U) & 0x7FFFU);
+    const auto unit = static_cast<std::uint16_t>(key & 0x3FFFU);
+    if (postcode > max_postcode || row >= rows || col >= cols || unit == 0 || unit > max_unit) {
+        return code;
+    }
+    code.m_postcode = postcode;
+    code.m_row = row;
+    code.m_col = col;
+    code.m_unit = unit;
+    return code;
+}
+
+FixedString<HouseholdCode::grid_length> HouseholdCode::grid() const noexcept {
+    char text[canonical_length];
+    write_canonical12(m_postcode, m_row, m_col, text);
+    return FixedString<grid_length>(std::string_view(text + postcode_length, grid_length));
+}
+
+HouseholdCode::Text HouseholdCode::canonical() const noexcept {
+    char text[Text::capacity];
+    write_canonical12(m_postcode, m_row, m_col, text);
+    std::size_t n = canonical_length;
+    if (m_unit > 1) {
+        text[n++] = '/';
+        n += write_unit(m_unit, text + n);
+    }
+    return Text(std::string_view(text, n));
+}
+
+namespace {
+
+/// "PPPPP GGGG+GGG" from the canonical characters, into @p out (14 characters).
+void write_display(const char* c12, char* out) noexcept {
+    std::copy(c12, c12 + 5, out);
+    out[5] = ' ';
+    std::copy(c12 + 5, c12 + 9, out + 6);
+    out[10] = '+';
+    std::copy(c12 + 9, c12 + 12, out + 11);
+}
+
+}  // namespace
+
+HouseholdCode::Text HouseholdCode::display() const noexcept {
+    char c12[canonical_length];
+    write_canonical12(m_postcode, m_row, m_col, c12);
+    char text[Text::capacity];
+    write_display(c12, text);
+    std::size_t n = 14;
+    if (m_unit > 1) {
+        text[n++] = '/';
+        n += write_unit(m_unit, text + n);
+    }
+    return Text(std::string_view(text, n));
+}
+
+HouseholdCode::Text HouseholdCode::display_checked() const noexcept {
+    char c12[canonical_length];
+    write_canonical12(m_postcode, m_row, m_col, c12);
+    char unit[4];
+    const std::size_t unit_size = m_unit > 1 ? write_unit(m_unit, unit) : 0;
+    char text[Text::capacity];
+    write_display(c12, text);
+    std::size_t n = 14;
+    text[n++] = '-';
+    text[n++] = check_alphabet[static_cast<std::size_t>(
+        compute_check(c12, std::string_view(unit, unit_size)))];
+    if (unit_size > 0) {
+        text[n++] = '/';
+        std::copy(unit, unit + unit_size, text + n);
+        n += unit_size;
+    }
+    return Text(std::string_view(text, n));
+}
+
+char HouseholdCode::check_character() const noexcept {
+    char c12[canonical_length];
+    write_canonical12(m_postcode, m_row, m_col, c12);
+    char unit[4];
+    const std::size_t unit_size = m_unit > 1 ? write_unit(m_unit, unit) : 0;
+    return check_alphabet[static_cast<std::size_t>(
+        compute_check(c12, std::string_view(unit, unit_size)))];
+}
+
+olc::CodeArea HouseholdCode::area_in(int lat_deg_floor, int lng_deg_floor) const noexcept {
+    const std::int64_t lat0 = std::int64_t{lat_deg_floor + 90} * olc::lat_steps_per_degree;
+    const std::int64_t lng0 = std::int64_t{lng_deg_floor + 180} * olc::lng_steps_per_degree;
+    return {{lat0 + m_row * cell_lat_steps, lng0 + m_col * cell_lng_steps},
+            cell_lat_steps,
+            cell_lng_steps,
+            olc_length};
+}
+
+void HouseholdCode::recover(olc::GridPoint reference, double max_distance_m,
+                            std::vector<RecoveredCell>* out) const {
+    out->clear();
+    const double ref_lat = olc::lat_deg_of(reference.lat_steps);
+    const double ref_lng = olc::lng_deg_of(reference.lng_steps);
+    // A degree of latitude is at least 110.5 km; a degree of longitude shrinks with cos(lat).
+    constexpr double min_m_per_deg_lat = 110'500.0;
+    const int lat_reach = static_cast<int>(max_distance_m / min_m_per_deg_lat) + 1;
+    const double cos_lat =
+        std::max(0.01, std::cos((std::fabs(ref_lat) + lat_reach) * 3.14159265358979 / 180.0));
+    const int lng_reach =
+        std::min(360, static_cast<int>(max_distance_m / (min_m_per_deg_lat * cos_lat)) + 1);
+    const int lat_base = static_cast<int>(reference.lat_steps / olc::lat_steps_per_degree) - 90;
+    const int lng_base = static_cast<int>(reference.lng_steps / olc::lng_steps_per_degree) - 180;
+    for (int dlat = -lat_reach; dlat <= lat_reach; ++dlat) {
+        const int lat_cell = lat_base + dlat;
+        if (lat_cell < -90 || lat_cell > 89) {
+            continue;
+        }
+        // Near the poles every longitude may be in reach: visit each 1-degree column once.
+        const bool all_columns = 2 * lng_reach + 1 >= 360;
+        for (int dlng = all_columns ? 0 : -lng_reach; dlng <= (all_columns ? 359 : lng_reach);
+             ++dlng) {
+            const int lng_cell = static_cast<int>(detail::floor_mod(lng_base + dlng + 180, 360)) - 180;
+            RecoveredCell cell;
+            cell.area = area_in(lat_cell, lng_cell);
+            cell.distance_m = distance_m(ref_lat, ref_lng, cell.area.center_lat_deg(),
+                                         cell.area.center_lng_deg());
+            if (cell.distance_m <= max_distance_m) {
+                cell.code = olc::encode_unchecked(cell.area.south_west, olc_length);
+                out->push_back(cell);
+            }
+        }
+    }
+    std::sort(out->begin(), out->end(), [](const RecoveredCell& a, const RecoveredCell& b) {
+        return a.distance_m < b.distance_m;
+    });
+}
+
+}  // namespace diachi

@@ -1,0 +1,99 @@
+#ifndef DIACHI_OLC_INTERNAL_HPP
+#define DIACHI_OLC_INTERNAL_HPP
+
+// Tables and helpers shared by the OLC and household-code implementations.
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include <diachi/error.hpp>
+#include <diachi/olc.hpp>
+
+namespace diachi::detail {
+
+/// Value of an OLC digit (either case), or -1.
+inline constexpr std::array<std::int8_t, 256> olc_digit_values = [] {
+    std::array<std::int8_t, 256> table{};
+    table.fill(-1);
+    for (std::size_t i = 0; i < olc::alphabet.size(); ++i) {
+        const auto c = static_cast<unsigned char>(olc::alphabet[i]);
+        table[c] = static_cast<std::int8_t>(i);
+        if (c >= 'A' && c <= 'Z') {
+            table[c - 'A' + 'a'] = static_cast<std::int8_t>(i);
+        }
+    }
+    return table;
+}();
+
+[[nodiscard]] inline int olc_digit_value(char c) noexcept {
+    return olc_digit_values[static_cast<unsigned char>(c)];
+}
+
+/// 20^n for n = 0..5.
+inline constexpr std::array<std::int64_t, 6> pow20 = {1, 20, 400, 8000, 160000, 3200000};
+/// 5^n and 4^n for n = 0..5 (rows and columns of the grid refinement after 10 digits).
+inline constexpr std::array<std::int64_t, 6> pow5 = {1, 5, 25, 125, 625, 3125};
+inline constexpr std::array<std::int64_t, 6> pow4 = {1, 4, 16, 64, 256, 1024};
+
+/// Height and width in grid steps of the cell of a code with n digits (n = 0..15).
+inline constexpr std::array<std::int64_t, 16> cell_lat_steps = [] {
+    std::array<std::int64_t, 16> t{};
+    for (int n = 0; n <= 15; ++n) {
+        const int pairs = (n < 10 ? n : 10) / 2;
+        const int grid = n > 10 ? n - 10 : 0;
+        t[n] = pow20[5 - pairs] * pow5[5 - grid];
+    }
+    return t;
+}();
+inline constexpr std::array<std::int64_t, 16> cell_lng_steps = [] {
+    std::array<std::int64_t, 16> t{};
+    for (int n = 0; n <= 15; ++n) {
+        const int pairs = (n < 10 ? n : 10) / 2;
+        const int grid = n > 10 ? n - 10 : 0;
+        t[n] = pow20[5 - pairs] * pow4[5 - grid];
+    }
+    return t;
+}();
+
+/// Floor division and a modulo whose result has the divisor's sign.
+[[nodiscard]] constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+    const std::int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+[[nodiscard]] constexpr std::int64_t floor_mod(std::int64_t a, std::int64_t b) noexcept {
+    const std::int64_t r = a % b;
+    return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
+
+/// Clips a latitude and wraps a longitude onto the grid (the GridPoint invariant).
+[[nodiscard]] constexpr olc::GridPoint normalize(std::int64_t lat_steps,
+                                                 std::int64_t lng_steps) noexcept {
+    if (lat_steps < 0) {
+        lat_steps = 0;
+    } else if (lat_steps >= olc::lat_steps_total) {
+        lat_steps = olc::lat_steps_total - 1;
+    }
+    return {lat_steps, floor_mod(lng_steps, olc::lng_steps_total)};
+}
+
+/// The error for the character that starts at byte @p offset of @p text: its 1-based position in
+/// code points and the code point itself (decoded from UTF-8 where it is well formed).
+[[nodiscard]] Error character_error(ErrorCode code, std::string_view text, std::size_t offset,
+                                    std::string_view detail) noexcept;
+
+/// The digits of a valid code, upper-cased, without '+' and padding, at most 15 of them.
+struct CodeDigits {
+    std::array<std::int8_t, olc::max_length> values{};
+    int count = 0;
+};
+
+/// Collects the digits of @p code. Precondition: validate(code) reported no error.
+[[nodiscard]] CodeDigits code_digits(std::string_view code) noexcept;
+
+/// The area of the digits of a valid code. Precondition: digits.count >= 2.
+[[nodiscard]] olc::CodeArea area_of(const CodeDigits& digits) noexcept;
+
+}  // namespace diachi::detail
+
+#endif  // DIACHI_OLC_INTERNAL_HPP

@@ -1,0 +1,89 @@
+#ifndef DIACHI_CLI_CLI_HPP
+#define DIACHI_CLI_CLI_HPP
+
+// Shared pieces of the command-line tool: arguments, output, exit codes.
+
+#include <cstdio>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <diachi/error.hpp>
+
+namespace diachi::cli {
+
+/// Exit codes: 0 success, 1 the input was rejected (bad code, bad number), 2 usage error.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_rejected = 1;
+inline constexpr int exit_usage = 2;
+
+/// A usage mistake (unknown option, missing argument); main() prints it with the usage text.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The arguments of one command: positional words and --name value / --flag options.
+class Args {
+public:
+    /// Splits @p words; @p value_options names the options that take a value. A word that
+    /// starts with '-' followed by a digit or '.' is a (negative) number, not an option.
+    Args(std::span<const std::string_view> words, std::span<const std::string_view> value_options,
+         std::span<const std::string_view> flag_options);
+
+    /// The i-th positional word; UsageError naming @p what if missing.
+    [[nodiscard]] std::string_view positional(std::size_t i, std::string_view what) const;
+    [[nodiscard]] std::size_t positional_count() const noexcept { return m_positional.size(); }
+    /// Fails with UsageError if there are more than @p n positional words.
+    void expect_at_most(std::size_t n) const;
+    [[nodiscard]] bool flag(std::string_view name) const noexcept;
+    [[nodiscard]] std::optional<std::string_view> option(std::string_view name) const noexcept;
+    /// An integer option in [lo, hi], or @p fallback when absent; UsageError when malformed.
+    [[nodiscard]] long integer_option(std::string_view name, long fallback, long lo, long hi) const;
+    /// A number option, or @p fallback when absent; UsageError when malformed.
+    [[nodiscard]] double number_option(std::string_view name, double fallback) const;
+
+private:
+    std::vector<std::string_view> m_positional;
+    std::vector<std::pair<std::string_view, std::string_view>> m_options;
+    std::vector<std::string_view> m_flags;
+};
+
+/// A tiny JSON object writer for one line of output.
+class JsonObject {
+public:
+    JsonObject& field(std::string_view key, std::string_view value);
+    JsonObject& field(std::string_view key, double value);
+    JsonObject& field(std::string_view key, long value);
+    JsonObject& field(std::string_view key, bool value);
+    /// A field whose value is already JSON text (an object or array).
+    JsonObject& raw(std::string_view key, std::string_view json);
+    [[nodiscard]] std::string str() const { return m_text + "}"; }
+
+private:
+    void key(std::string_view key);
+    std::string m_text = "{";
+};
+
+/// @p text as a JSON string literal, quoted and escaped.
+[[nodiscard]] std::string json_string(std::string_view text);
+/// The shortest decimal text that reads back as @p value.
+[[nodiscard]] std::string number_text(double value);
+
+/// Prints a rejected input (to stderr, or as JSON to stdout) and returns exit_rejected.
+int report(const Error& error, std::string_view input, bool json);
+
+/// The commands of the code scheme: encode, decode, shorten, recover, code.
+/// Each takes the words after the command's name.
+int run_encode(std::span<const std::string_view> words);
+int run_decode(std::span<const std::string_view> words);
+int run_shorten(std::span<const std::string_view> words);
+int run_recover(std::span<const std::string_view> words);
+int run_code(std::span<const std::string_view> words);
+
+}  // namespace diachi::cli
+
+#endif  // DIACHI_CLI_CLI_HPP
