@@ -18,14 +18,16 @@ static_assert(cell_lng_steps == detail::cell_lng_steps[HouseholdCode::olc_length
 
 // --- the check character ----------------------------------------------------------------------
 //
-// A weighted sum modulo the prime 29 over one value space for every character: digits 0..9,
-// then the 12 OLC letters (10..21); the check symbol takes any of the 29 values. Position i
-// (postcode and grid characters 0..11, the check character 12, unit digits 13..16) weighs
-// 2^i mod 29. Because 29 is prime, every weight is nonzero and values differ by less than 29, a
-// single substitution changes the sum by w_i (a - b) != 0; because 2 has order 28 modulo 29,
-// adjacent weights differ and a transposition changes it by (a - b)(w_i - w_i+1) != 0.
+// A weighted sum modulo the prime 23 over one value space for every character: digits 0..9,
+// then the 12 OLC letters (10..21). Position i (postcode and grid characters 0..11, the check
+// character 12, unit digits 13..16) weighs 2^i mod 23. The check symbol is a letter whose value
+// makes the sum 0; the 12 OLC letters keep their own values, so a check letter swapped with the
+// last grid character is weighed like any other transposition. Because 23 is prime, weights are
+// nonzero and values differ by less than 23, a substitution changes the sum by w_i (a - b) != 0;
+// because w_i+1 = 2 w_i != w_i, a transposition changes it by (a - b)(w_i - w_i+1) != 0. Check
+// symbols are letters only, so a check character can never be read as a unit digit.
 
-constexpr int check_modulus = 29;
+constexpr int check_modulus = 23;
 constexpr int check_position = 12;
 constexpr int max_weighted = 17;
 
@@ -51,7 +53,7 @@ constexpr int check_weight_inverse = inverse_mod(check_weights[check_position]);
 static_assert(HouseholdCode::check_alphabet.size() == check_modulus);
 static_assert(check_weight_inverse != 0);
 
-/// Value of a symbol in the check alphabet (either case), or -1.
+/// Value of a check symbol (either case), or -1.
 constexpr std::array<std::int8_t, 256> check_values = [] {
     std::array<std::int8_t, 256> table{};
     table.fill(-1);
@@ -66,6 +68,13 @@ constexpr std::array<std::int8_t, 256> check_values = [] {
 }();
 
 int check_value(char c) noexcept { return check_values[static_cast<unsigned char>(c)]; }
+
+/// Value of a canonical code character in the check's value space: digits 0..9, OLC letters
+/// 10..21 (OLC digits 2..9 are the decimal digits 2..9).
+int code_value(char c) noexcept {
+    return c >= '0' && c <= '9' ? c - '0' : detail::olc_digit_value(c) + 2;
+}
+static_assert(HouseholdCode::check_alphabet.substr(10, 12) == olc::alphabet.substr(8));
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
@@ -111,7 +120,7 @@ std::size_t write_unit(std::uint16_t unit, char* out) noexcept {
 int compute_check(const char* canonical12, std::string_view unit_digits) noexcept {
     int sum = 0;
     for (int i = 0; i < check_position; ++i) {
-        sum += check_weights[static_cast<std::size_t>(i)] * check_value(canonical12[i]);
+        sum += check_weights[static_cast<std::size_t>(i)] * code_value(canonical12[i]);
     }
     for (std::size_t j = 0; j < unit_digits.size(); ++j) {
         sum += check_weights[check_position + 1 + j] * (unit_digits[j] - '0');
@@ -122,7 +131,7 @@ int compute_check(const char* canonical12, std::string_view unit_digits) noexcep
 constexpr std::string_view expect_postcode = "expected a digit of the 5-digit postcode";
 constexpr std::string_view expect_grid = "expected a grid character of 23456789CFGHJMPQRVWX";
 constexpr std::string_view expect_tail =
-    "expected a check character or '/' and a unit after the 12 characters";
+    "expected a check letter or '/' and a unit after the 12 characters";
 constexpr std::string_view expect_unit = "expected a digit of the unit";
 
 /// Great-circle distance in metres (haversine, mean Earth radius).

@@ -3,6 +3,7 @@
 
 #include <diachi/olc.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -125,12 +126,44 @@ GridPoint CodeArea::center() const noexcept {
     return {south_west.lat_steps + lat_steps / 2, south_west.lng_steps + lng_steps / 2};
 }
 
+namespace {
+
+/// floor(d x steps_per_degree) for the decimal d that @p deg stands for: its shortest
+/// round-trip form, i.e. what was typed. Away from a grid line this is floor(deg x steps); the
+/// double product is off by less than 1e-6 step. Next to a grid line N (where the reference
+/// implementations put 40.6 one step south, as 40.599999...), the side is decided exactly.
+std::int64_t floor_steps(double deg, std::int64_t steps_per_degree) noexcept {
+    const double per_degree = static_cast<double>(steps_per_degree);
+    const double x = deg * per_degree;
+    const double nearest = std::nearbyint(x);
+    if (std::fabs(x - nearest) > 1e-4) {
+        return static_cast<std::int64_t>(std::floor(x));
+    }
+    const auto n = static_cast<std::int64_t>(nearest);
+    // When N / steps is a decimal of at most 15 significant digits, it is the shortest decimal of
+    // its own double, and rounding is monotonic: deg >= fl(N / steps) exactly when d >= N / steps.
+    // Latitude: N / 25e6 has at most 8 decimals. Longitude: N / (2^16 x 125) has at most 12
+    // decimals when 16 divides N.
+    if (steps_per_degree == lat_steps_per_degree || n % 16 == 0) {
+        return deg >= static_cast<double>(n) / per_degree ? n : n - 1;
+    }
+    // Otherwise compare with the shortest decimal itself.
+    char text[64];
+    const auto [end, ec] = std::to_chars(text, text + sizeof text, deg, std::chars_format::fixed);
+    if (ec != std::errc{}) {
+        return static_cast<std::int64_t>(std::floor(x));
+    }
+    const auto parts = split_decimal(std::string_view(text, static_cast<std::size_t>(end - text)), {});
+    return scaled_floor(*parts, parts->integer_saturated, steps_per_degree);
+}
+
+}  // namespace
+
 Result<GridPoint> grid_point(double lat_deg, double lng_deg) noexcept {
     if (!std::isfinite(lat_deg) || !std::isfinite(lng_deg)) {
         return Error{ErrorCode::not_finite, 0, 0, "latitude and longitude must be finite numbers"};
     }
-    // Clip and wrap in degrees first only where the products would not fit in 64 bits; inside
-    // that range this is exactly floor(degrees * steps) as the reference implementations compute.
+    // Clip and wrap in degrees first only where the products would not fit in 64 bits.
     if (lat_deg > 1000.0) {
         lat_deg = 1000.0;
     } else if (lat_deg < -1000.0) {
@@ -139,11 +172,9 @@ Result<GridPoint> grid_point(double lat_deg, double lng_deg) noexcept {
     if (std::fabs(lng_deg) >= 1e9) {
         lng_deg = std::fmod(lng_deg, 360.0);  // exact
     }
-    const auto lat = static_cast<std::int64_t>(
-        std::floor(lat_deg * static_cast<double>(lat_steps_per_degree)));
-    const auto lng = static_cast<std::int64_t>(
-        std::floor(lng_deg * static_cast<double>(lng_steps_per_degree)));
-    return detail::normalize(lat + 90 * lat_steps_per_degree, lng + 180 * lng_steps_per_degree);
+    return detail::normalize(floor_steps(lat_deg, lat_steps_per_degree) + 90 * lat_steps_per_degree,
+                             floor_steps(lng_deg, lng_steps_per_degree) +
+                                 180 * lng_steps_per_degree);
 }
 
 Result<std::int64_t> lat_steps_from_decimal(std::string_view lat_deg) noexcept {
@@ -246,6 +277,13 @@ Error validate(std::string_view code) noexcept {
     if (code.empty()) {
         return Error{ErrorCode::empty_input, 0, 0, "a code needs digits and a '+'"};
     }
+    // Characters first: a stray character also shifts the '+' and would be misreported.
+    for (std::size_t i = 0; i < code.size(); ++i) {
+        const char c = code[i];
+        if (c != separator && c != padding && olc_digit_value(c) < 0) {
+            return detail::character_error(ErrorCode::invalid_character, code, i, expect_digit);
+        }
+    }
     const std::size_t sep = code.find(separator);
     if (sep == std::string_view::npos) {
         return Error{ErrorCode::misplaced_separator, 0, 0, "a code needs a '+'"};
@@ -286,12 +324,6 @@ Error validate(std::string_view code) noexcept {
     }
     if (code.size() - sep - 1 == 1) {
         return Error{ErrorCode::invalid_length, 0, 0, "a single digit after '+' is not allowed"};
-    }
-    for (std::size_t i = 0; i < code.size(); ++i) {
-        const char c = code[i];
-        if (c != separator && c != padding && olc_digit_value(c) < 0) {
-            return detail::character_error(ErrorCode::invalid_character, code, i, expect_digit);
-        }
     }
     return Error{};
 }

@@ -44,9 +44,9 @@ public:
     static constexpr std::uint16_t max_unit = 9999;     ///< units are 1 (no suffix) .. 9999
     static constexpr std::int32_t rows = 40000;         ///< 11-digit cells per degree of latitude
     static constexpr std::int32_t cols = 32000;         ///< 11-digit cells per degree of longitude
-    /// Symbols of the check character, by value: the 22 characters a code can hold, in value
-    /// order, then 7 letters only a check character uses.
-    static constexpr std::string_view check_alphabet = "0123456789CFGHJMPQRVWXAEKLNTY";
+    /// Symbols of the check character, by value (0..22): letters only, never I, O or U. Values
+    /// 10..21 are the OLC letters C..X, which carry the same values inside a code.
+    static constexpr std::string_view check_alphabet = "ABDEKLNSTYCFGHJMPQRVWXZ";
     /// Room for the longest text form, "11120 7Q89+XG2-K/9999".
     using Text = FixedString<24>;
 

@@ -8,12 +8,13 @@
 /// Every point is first placed on the finest grid the specification defines (15 digits): a
 /// GridPoint counts whole steps of 1/25,000,000 degree north of the South Pole and 1/8,192,000
 /// degree east of the antimeridian. Encoding, decoding, shortening and recovery then use integer
-/// arithmetic only, so a code never depends on floating-point rounding beyond the one conversion
-/// into the grid. That conversion has two entry points:
-///  - grid_point(double, double): what the reference implementations do (floor of degrees x steps);
-///  - grid_point_from_decimal(text, text): exact for decimal text such as "21.0006", which a
-///    double cannot hold (21.0006 is stored as 21.000599999999999...). About 8.7% of 4-decimal
-///    latitudes in Vietnam land one 11-digit cell south of their true cell through a double.
+/// arithmetic only. Placing a point has two entry points, and both put a decimal where its
+/// decimal value lies:
+///  - grid_point_from_decimal(text, text): exact for decimal text of any length ("21.0006");
+///  - grid_point(double, double): reads a double as the decimal it stands for (its shortest
+///    round-trip form). The reference implementations take floor(double x steps) instead, which
+///    puts 21.0006 (stored as 21.000599999999999...) one 11-digit row south, as it does for
+///    about 8.7% of 4-decimal latitudes in Vietnam and 13 rows of their own encoding vectors.
 ///
 /// Functions that can fail return Result<T>; none allocates, throws or prints.
 
@@ -76,9 +77,10 @@ struct CodeArea {
     friend constexpr bool operator==(const CodeArea&, const CodeArea&) = default;
 };
 
-/// Places (lat_deg, lng_deg) on the grid the way the reference implementations do: floor of
-/// degrees x steps, latitude clipped to [-90, 90), longitude wrapped into [-180, 180).
-/// Fails with ErrorCode::not_finite for NaN or infinities.
+/// Places (lat_deg, lng_deg) on the grid: floor of degrees x steps, where a double next to a
+/// grid line counts as the decimal it stands for (40.6 is 40.6, not 40.59999...). Latitude is
+/// clipped to [-90, 90), longitude wrapped into [-180, 180). Fails with ErrorCode::not_finite
+/// for NaN or infinities.
 [[nodiscard]] Result<GridPoint> grid_point(double lat_deg, double lng_deg) noexcept;
 
 /// Places a point given as decimal text on the grid exactly, with no binary rounding step:
