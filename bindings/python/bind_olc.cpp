@@ -50,12 +50,16 @@ py::array encode_many(const FloatArray& lats, const FloatArray& lngs, int length
 }
 
 /// Decodes each code; rows are (south, west, north, east) in degrees.
-py::array_t<double> decode_many(const py::array& codes) {
+py::array_t<double> decode_many(const py::object& input) {
     std::vector<std::string> owned;  // used when codes are not a bytes array
     const char* base = nullptr;
     std::size_t width = 0;
     std::size_t n = 0;
-    if (codes.dtype().kind() == 'S') {
+    py::array codes;
+    if (py::isinstance<py::array>(input)) {
+        codes = input.cast<py::array>();
+    }
+    if (codes && codes.dtype().kind() == 'S') {
         base = static_cast<const char*>(codes.data());
         width = static_cast<std::size_t>(codes.itemsize());
         n = static_cast<std::size_t>(codes.size());
@@ -63,7 +67,7 @@ py::array_t<double> decode_many(const py::array& codes) {
             throw py::value_error("codes must be a contiguous 1-D array");
         }
     } else {
-        owned = codes.cast<std::vector<std::string>>();
+        owned = input.cast<std::vector<std::string>>();
         n = owned.size();
     }
     py::array_t<double> out({static_cast<py::ssize_t>(n), py::ssize_t{4}});

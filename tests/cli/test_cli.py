@@ -1,0 +1,80 @@
+"""The diachi command-line tool, against golden transcripts in tests/cli/golden/.
+
+A transcript holds commands ("$ diachi ARGS", words split like a POSIX shell) each followed by
+its expected standard output and a line "[exit N]". Set DIACHI_REGEN_GOLDEN=1 to rewrite the
+transcripts from the current tool (then review the diff).
+"""
+import json
+import os
+import pathlib
+import shlex
+import subprocess
+
+import pytest
+
+GOLDEN = pathlib.Path(__file__).parent / "golden"
+CLI = os.environ.get("DIACHI_CLI")
+
+pytestmark = pytest.mark.skipif(not CLI, reason="DIACHI_CLI (path of the diachi tool) not set")
+
+
+def run(args):
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=30)
+
+
+def parse_transcript(text):
+    cases, current = [], None
+    for line in text.splitlines():
+        if line.startswith("$ diachi"):
+            current = {"args": shlex.split(line[len("$ diachi"):]), "out": [], "exit": None}
+            cases.append(current)
+        elif line.startswith("[exit ") and current is not None:
+            current["exit"] = int(line[6:-1])
+        elif current is not None:
+            current["out"].append(line)
+    return cases
+
+
+def render(cases):
+    lines = []
+    for case in cases:
+        result = run(case["args"])
+        lines.append("$ diachi " + shlex.join(case["args"]))
+        lines.extend(result.stdout.splitlines())
+        lines.append(f"[exit {result.returncode}]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.txt")), ids=lambda p: p.stem)
+def test_golden(path):
+    expected = path.read_text(encoding="utf-8")
+    actual = render(parse_transcript(expected))
+    if os.environ.get("DIACHI_REGEN_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == expected
+
+
+def test_rejected_input_explains_on_stderr():
+    result = run(["code", "parse", "11120 7Q89+XI2"])
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "invalid character 'I' at position 13" in result.stderr
+
+
+def test_usage_errors_exit_2():
+    for args in (["frobnicate"], ["encode", "21.0"], ["encode", "21", "105", "--length", "x"],
+                 ["decode", "7PH72R22+62", "extra"], ["code"], ["encode", "1", "2", "--bogus"]):
+        result = run(args)
+        assert result.returncode == 2, args
+        assert "usage: diachi" in result.stderr
+
+
+def test_json_output_parses_and_agrees_with_text():
+    result = run(["code", "make", "11120", "21.0285", "105.8542", "--unit", "3", "--json"])
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["canonical"].endswith("/3")
+    parsed = json.loads(run(["code", "parse", data["display_checked"], "--json"]).stdout)
+    assert parsed == data
+    error = json.loads(run(["decode", "7PH72I22+62", "--json"]).stdout)
+    assert error["error"] == "invalid_character"

@@ -1,0 +1,16 @@
+# Installs the build tree into a scratch prefix, then configures, builds and runs the consumer
+# project against it. Arguments: DIACHI_BUILD_DIR, CONSUMER_SOURCE_DIR, WORK_DIR, GENERATOR.
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(prefix "${WORK_DIR}/prefix")
+function(run)
+    execute_process(COMMAND ${ARGV} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "failed (${result}): ${ARGV}\n${out}\n${err}")
+    endif()
+    message(STATUS "${out}")
+endfunction()
+run(${CMAKE_COMMAND} --install "${DIACHI_BUILD_DIR}" --prefix "${prefix}")
+run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${WORK_DIR}/build" -G "${GENERATOR}"
+    "-DCMAKE_PREFIX_PATH=${prefix}")
+run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
+run("${WORK_DIR}/build/consumer")

@@ -1,0 +1,30 @@
+"""Shared fixtures: the reference data folder (../shared/data or $DIACHI_DATA_DIR)."""
+import csv
+import os
+import pathlib
+
+import pytest
+
+
+def data_dir() -> pathlib.Path:
+    env = os.environ.get("DIACHI_DATA_DIR")
+    if env:
+        return pathlib.Path(env)
+    return pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def read_rows(relative: str):
+    """(line number, fields) of a CSV file under the data folder; skips the test if absent."""
+    path = data_dir() / relative
+    if not path.exists():
+        pytest.skip(f"reference data {relative} not found under {data_dir()} "
+                    "(set DIACHI_DATA_DIR to the shared/data folder)")
+    rows = []
+    with open(path, newline="", encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            line = line.rstrip("\r\n")
+            if not line or line.startswith("#"):
+                continue
+            rows.append((number, next(csv.reader([line]))))
+    assert rows, f"{relative} holds no rows"
+    return rows
