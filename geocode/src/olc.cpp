@@ -3,9 +3,11 @@
 
 #include <diachi/olc.hpp>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 #include "olc_internal.hpp"
 
@@ -94,7 +96,6 @@ std::int64_t scaled_floor(const DecimalParts& parts, std::int64_t integer,
 
 // --- encoding ---------------------------------------------------------------------------------
 
-constexpr std::string_view upper_alphabet = alphabet;
 
 }  // namespace
 
@@ -135,11 +136,14 @@ namespace {
 std::int64_t floor_steps(double deg, std::int64_t steps_per_degree) noexcept {
     const double per_degree = static_cast<double>(steps_per_degree);
     const double x = deg * per_degree;
-    const double nearest = std::nearbyint(x);
-    if (std::fabs(x - nearest) > 1e-4) {
-        return static_cast<std::int64_t>(std::floor(x));
+    // floor() without a library call (|x| < 2^62 here).
+    const auto truncated = static_cast<std::int64_t>(x);
+    const std::int64_t floor_x = truncated - (x < static_cast<double>(truncated) ? 1 : 0);
+    const double fraction = x - static_cast<double>(floor_x);
+    if (fraction > 1e-4 && fraction < 1.0 - 1e-4) {
+        return floor_x;
     }
-    const auto n = static_cast<std::int64_t>(nearest);
+    const std::int64_t n = fraction < 0.5 ? floor_x : floor_x + 1;  // the grid line
     // When N / steps is a decimal of at most 15 significant digits, it is the shortest decimal of
     // its own double, and rounding is monotonic: deg >= fl(N / steps) exactly when d >= N / steps.
     // Latitude: N / 25e6 has at most 8 decimals. Longitude: N / (2^16 x 125) has at most 12
@@ -151,17 +155,28 @@ std::int64_t floor_steps(double deg, std::int64_t steps_per_degree) noexcept {
     char text[64];
     const auto [end, ec] = std::to_chars(text, text + sizeof text, deg, std::chars_format::fixed);
     if (ec != std::errc{}) {
-        return static_cast<std::int64_t>(std::floor(x));
+        return floor_x;
     }
     const auto parts = split_decimal(std::string_view(text, static_cast<std::size_t>(end - text)), {});
     return scaled_floor(*parts, parts->integer_saturated, steps_per_degree);
 }
 
-}  // namespace
-
-Result<GridPoint> grid_point(double lat_deg, double lng_deg) noexcept {
-    if (!std::isfinite(lat_deg) || !std::isfinite(lng_deg)) {
-        return Error{ErrorCode::not_finite, 0, 0, "latitude and longitude must be finite numbers"};
+/// grid_point() for finite input.
+[[gnu::always_inline]] inline GridPoint grid_point_of_finite(double lat_deg, double lng_deg) noexcept {
+    // Fast path for points on the map: (deg + offset) x steps is within 1e-6 step of the exact
+    // product, so when no grid line lies within 1e-4 step, truncating either side of it gives
+    // the floor, with no conversion back to double on the way.
+    if (lat_deg >= -90.0 && lat_deg < 90.0 && lng_deg >= -180.0 && lng_deg < 180.0) {
+        constexpr double margin = 1e-4;
+        const double y = (lat_deg + 90.0) * static_cast<double>(lat_steps_per_degree);
+        const double x = (lng_deg + 180.0) * static_cast<double>(lng_steps_per_degree);
+        const auto y_low = static_cast<std::int64_t>(y - margin);
+        const auto y_high = static_cast<std::int64_t>(y + margin);
+        const auto x_low = static_cast<std::int64_t>(x - margin);
+        const auto x_high = static_cast<std::int64_t>(x + margin);
+        if (y_low == y_high && x_low == x_high) {
+            return {y_low, x_low};
+        }
     }
     // Clip and wrap in degrees first only where the products would not fit in 64 bits.
     if (lat_deg > 1000.0) {
@@ -175,6 +190,18 @@ Result<GridPoint> grid_point(double lat_deg, double lng_deg) noexcept {
     return detail::normalize(floor_steps(lat_deg, lat_steps_per_degree) + 90 * lat_steps_per_degree,
                              floor_steps(lng_deg, lng_steps_per_degree) +
                                  180 * lng_steps_per_degree);
+}
+
+constexpr Error not_finite_error{ErrorCode::not_finite, 0, 0,
+                                 "latitude and longitude must be finite numbers"};
+
+}  // namespace
+
+Result<GridPoint> grid_point(double lat_deg, double lng_deg) noexcept {
+    if (!std::isfinite(lat_deg) || !std::isfinite(lng_deg)) {
+        return not_finite_error;
+    }
+    return grid_point_of_finite(lat_deg, lng_deg);
 }
 
 Result<std::int64_t> lat_steps_from_decimal(std::string_view lat_deg) noexcept {
@@ -212,49 +239,105 @@ Result<GridPoint> grid_point_from_decimal(std::string_view lat_deg,
     return GridPoint{*lat, *lng};
 }
 
-Code encode_unchecked(GridPoint point, int length) noexcept {
-    if (length > max_length) {
-        length = max_length;
+namespace {
+
+/// The two characters of each (latitude digit, longitude digit) pair, by 20 x lat + lng.
+constexpr std::array<std::array<char, 2>, 400> pair_characters = [] {
+    std::array<std::array<char, 2>, 400> t{};
+    for (std::size_t i = 0; i < 400; ++i) {
+        t[i] = {alphabet[i / 20], alphabet[i % 20]};
     }
-    char text[max_length + 1];
-    std::int64_t lat = point.lat_steps;
-    std::int64_t lng = point.lng_steps;
-    // Grid refinement digits (OLC specification, "Encoding": after 10 digits, a 4 x 5 grid).
-    if (length > pair_code_length) {
-        const int grid = length - pair_code_length;
-        lat /= detail::pow5[5 - grid];
-        lng /= detail::pow4[5 - grid];
-        for (int i = length - 1; i >= pair_code_length; --i) {
-            text[i + 1] = upper_alphabet[static_cast<std::size_t>((lat % 5) * 4 + (lng % 4))];
-            lat /= 5;
-            lng /= 4;
+    return t;
+}();
+
+/// The code of @p lat / @p lng with Length digits. Every divisor is a compile-time constant,
+/// every quotient comes from the coordinate directly (q / 20^k, not the previous quotient / 20),
+/// so the divisions run side by side; digit k is then q_k - 20 q_k+1. Each pair of characters is
+/// one table load.
+template <int Length>
+std::size_t encode_fixed(std::uint64_t lat, std::uint64_t lng, char* text) noexcept {
+    constexpr int grid = Length > pair_code_length ? Length - pair_code_length : 0;
+    constexpr int pairs = (Length < pair_code_length ? Length : pair_code_length) / 2;
+    // Cells of the last digit, counted from the south pole and the antimeridian.
+    lat /= static_cast<std::uint64_t>(detail::cell_lat_steps[Length]);
+    lng /= static_cast<std::uint64_t>(detail::cell_lng_steps[Length]);
+    // Grid refinement digits (OLC specification, "Encoding": after 10 digits, 5 rows x 4 columns).
+    if constexpr (grid > 0) {
+        std::uint64_t rows[grid + 1];
+        std::uint64_t cols[grid + 1];
+        for (int k = 0; k <= grid; ++k) {
+            rows[k] = lat / static_cast<std::uint64_t>(detail::pow5[static_cast<std::size_t>(k)]);
+            cols[k] = lng >> (2 * k);
         }
-    } else {
-        lat /= detail::pow5[5];
-        lng /= detail::pow4[5];
+        for (int k = 0; k < grid; ++k) {
+            const std::uint64_t row = rows[k] - 5 * rows[k + 1];
+            const std::uint64_t col = cols[k] - 4 * cols[k + 1];
+            text[Length - k] = alphabet[row * 4 + col];  // digit Length - 1 - k, after the '+'
+        }
+        lat = rows[grid];
+        lng = cols[grid];
     }
-    // Pairs of base-20 digits, latitude first.
-    const int pair_digits = length < pair_code_length ? length : pair_code_length;
-    lat /= detail::pow20[(pair_code_length - pair_digits) / 2];
-    lng /= detail::pow20[(pair_code_length - pair_digits) / 2];
-    for (int i = pair_digits - 2; i >= 0; i -= 2) {
-        text[text_position(i)] = upper_alphabet[static_cast<std::size_t>(lat % 20)];
-        text[text_position(i + 1)] = upper_alphabet[static_cast<std::size_t>(lng % 20)];
-        lat /= 20;
-        lng /= 20;
+    // Pairs of base-20 digits, latitude first; both fit in 32 bits now (< 20^5).
+    const auto lat32 = static_cast<std::uint32_t>(lat);
+    const auto lng32 = static_cast<std::uint32_t>(lng);
+    std::uint32_t lat_q[pairs + 1];
+    std::uint32_t lng_q[pairs + 1];
+    for (int k = 0; k < pairs; ++k) {
+        const auto place = static_cast<std::uint32_t>(detail::pow20[static_cast<std::size_t>(k)]);
+        lat_q[k] = lat32 / place;
+        lng_q[k] = lng32 / place;
     }
-    for (int i = pair_digits; i < separator_position; ++i) {
+    lat_q[pairs] = 0;
+    lng_q[pairs] = 0;
+    for (int k = 0; k < pairs; ++k) {
+        const std::uint32_t index =
+            (lat_q[k] - 20 * lat_q[k + 1]) * 20 + (lng_q[k] - 20 * lng_q[k + 1]);
+        std::memcpy(text + text_position(2 * (pairs - 1 - k)), pair_characters[index].data(), 2);
+    }
+    for (int i = 2 * pairs; i < separator_position; ++i) {
         text[i] = padding;
     }
     text[separator_position] = separator;
-    const int size = length <= separator_position ? separator_position + 1 : length + 1;
-    return Code(std::string_view(text, static_cast<std::size_t>(size)));
+    return Length <= separator_position ? separator_position + 1 : Length + 1;
 }
+
+}  // namespace
+
+std::size_t encode_into(GridPoint point, int length, char* out) noexcept {
+    const auto lat = static_cast<std::uint64_t>(point.lat_steps);
+    const auto lng = static_cast<std::uint64_t>(point.lng_steps);
+    if (length == 11) {  // the household code's length: skip the jump table
+        return encode_fixed<11>(lat, lng, out);
+    }
+    switch (length) {
+        case 2: return encode_fixed<2>(lat, lng, out);
+        case 4: return encode_fixed<4>(lat, lng, out);
+        case 6: return encode_fixed<6>(lat, lng, out);
+        case 8: return encode_fixed<8>(lat, lng, out);
+        case 10: return encode_fixed<10>(lat, lng, out);
+        case 11: return encode_fixed<11>(lat, lng, out);
+        case 12: return encode_fixed<12>(lat, lng, out);
+        case 13: return encode_fixed<13>(lat, lng, out);
+        case 14: return encode_fixed<14>(lat, lng, out);
+        default: return encode_fixed<15>(lat, lng, out);  // longer lengths mean 15
+    }
+}
+
+Code encode_unchecked(GridPoint point, int length) noexcept {
+    Code code;
+    code.set_size(encode_into(point, length, code.buffer()));
+    return code;
+}
+
+namespace {
+constexpr Error invalid_length_error{
+    ErrorCode::invalid_length, 0, 0,
+    "code length must be 2, 4, 6, 8, or 10 and more (more than 15 gives 15)"};
+}  // namespace
 
 Result<Code> encode(GridPoint point, int length) noexcept {
     if (!is_valid_length(length)) {
-        return Error{ErrorCode::invalid_length, 0, 0,
-                     "code length must be 2, 4, 6, 8, or 10 and more (more than 15 gives 15)"};
+        return invalid_length_error;
     }
     if (point.lat_steps < 0 || point.lat_steps >= lat_steps_total || point.lng_steps < 0 ||
         point.lng_steps >= lng_steps_total) {
@@ -264,73 +347,119 @@ Result<Code> encode(GridPoint point, int length) noexcept {
 }
 
 Result<Code> encode(double lat_deg, double lng_deg, int length) noexcept {
-    const auto point = grid_point(lat_deg, lng_deg);
-    if (!point) {
-        return point.error();
+    if (!std::isfinite(lat_deg) || !std::isfinite(lng_deg)) {
+        return not_finite_error;
     }
-    return encode(*point, length);
+    if (!is_valid_length(length)) {
+        return invalid_length_error;
+    }
+    return encode_unchecked(grid_point_of_finite(lat_deg, lng_deg), length);
+}
+
+Result<std::size_t> encode_into(double lat_deg, double lng_deg, int length, char* out) noexcept {
+    if (!std::isfinite(lat_deg) || !std::isfinite(lng_deg)) {
+        return not_finite_error;
+    }
+    if (!is_valid_length(length)) {
+        return invalid_length_error;
+    }
+    return encode_into(grid_point_of_finite(lat_deg, lng_deg), length, out);
 }
 
 // --- validity (OLC specification, "Validity") -----------------------------------------------
 
-Error validate(std::string_view code) noexcept {
-    if (code.empty()) {
-        return Error{ErrorCode::empty_input, 0, 0, "a code needs digits and a '+'"};
+namespace {
+
+/// One pass over a code: the first rule it breaks (in a fixed order, so messages are stable)
+/// and its digits.
+struct Scan {
+    Error error;
+    detail::CodeDigits digits;
+    std::size_t separator = 0;
+    bool padded = false;
+};
+
+Scan scan(std::string_view code) noexcept {
+    Scan s;
+    const std::size_t n = code.size();
+    if (n == 0) {
+        s.error = Error{ErrorCode::empty_input, 0, 0, "a code needs digits and a '+'"};
+        return s;
     }
-    // Characters first: a stray character also shifts the '+' and would be misreported.
-    for (std::size_t i = 0; i < code.size(); ++i) {
+    constexpr std::size_t none = std::string_view::npos;
+    std::size_t sep = none;
+    std::size_t second_sep = none;
+    std::size_t pad = none;
+    std::size_t after_pad = none;  // the first character after the first '0' that is not '0'
+    for (std::size_t i = 0; i < n; ++i) {
         const char c = code[i];
-        if (c != separator && c != padding && olc_digit_value(c) < 0) {
-            return detail::character_error(ErrorCode::invalid_character, code, i, expect_digit);
-        }
-    }
-    const std::size_t sep = code.find(separator);
-    if (sep == std::string_view::npos) {
-        return Error{ErrorCode::misplaced_separator, 0, 0, "a code needs a '+'"};
-    }
-    const std::size_t second = code.find(separator, sep + 1);
-    if (second != std::string_view::npos) {
-        return detail::character_error(ErrorCode::misplaced_separator, code, second,
-                                       "a code has exactly one '+'");
-    }
-    if (code.size() == 1) {
-        return Error{ErrorCode::invalid_length, 0, 0, "a code needs digits besides the '+'"};
-    }
-    if (sep > separator_position || sep % 2 == 1) {
-        return detail::character_error(ErrorCode::misplaced_separator, code, sep,
-                                       "'+' must follow an even number of digits, at most 8");
-    }
-    const std::size_t pad = code.find(padding);
-    if (pad != std::string_view::npos) {
-        if (sep < separator_position) {
-            return detail::character_error(ErrorCode::misplaced_padding, code, pad,
-                                           "short codes cannot have '0' padding");
-        }
-        if (pad == 0 || pad % 2 == 1) {
-            return detail::character_error(ErrorCode::misplaced_padding, code, pad,
-                                           "'0' padding must start at an even position after "
-                                           "the first pair");
-        }
-        if (code.size() > sep + 1) {
-            return detail::character_error(ErrorCode::misplaced_padding, code, sep + 1,
-                                           "a padded code must end with '+'");
-        }
-        for (std::size_t i = pad; i < sep; ++i) {
-            if (code[i] != padding) {
-                return detail::character_error(ErrorCode::misplaced_padding, code, i,
-                                               "padding runs unbroken up to the '+'");
+        const int v = olc_digit_value(c);
+        if (v >= 0) {
+            if (s.digits.count < max_length) {
+                s.digits.values[static_cast<std::size_t>(s.digits.count++)] =
+                    static_cast<std::int8_t>(v);
             }
+        } else if (c == separator) {
+            if (sep == none) {
+                sep = i;
+            } else if (second_sep == none) {
+                second_sep = i;
+            }
+        } else if (c == padding) {
+            pad = pad == none ? i : pad;
+            continue;
+        } else {
+            // A stray character comes first: it would also shift the '+' and be misreported.
+            s.error = detail::character_error(ErrorCode::invalid_character, code, i, expect_digit);
+            return s;
+        }
+        if (pad != none && after_pad == none) {
+            after_pad = i;
         }
     }
-    if (code.size() - sep - 1 == 1) {
-        return Error{ErrorCode::invalid_length, 0, 0, "a single digit after '+' is not allowed"};
+    s.separator = sep;
+    s.padded = pad != none;
+    if (sep == none) {
+        s.error = Error{ErrorCode::misplaced_separator, 0, 0, "a code needs a '+'"};
+    } else if (second_sep != none) {
+        s.error = detail::character_error(ErrorCode::misplaced_separator, code, second_sep,
+                                          "a code has exactly one '+'");
+    } else if (n == 1) {
+        s.error = Error{ErrorCode::invalid_length, 0, 0, "a code needs digits besides the '+'"};
+    } else if (sep > separator_position || sep % 2 == 1) {
+        s.error = detail::character_error(ErrorCode::misplaced_separator, code, sep,
+                                          "'+' must follow an even number of digits, at most 8");
+    } else if (pad != none && sep < separator_position) {
+        s.error = detail::character_error(ErrorCode::misplaced_padding, code, pad,
+                                          "short codes cannot have '0' padding");
+    } else if (pad != none && (pad == 0 || pad % 2 == 1)) {
+        s.error = detail::character_error(ErrorCode::misplaced_padding, code, pad,
+                                          "'0' padding must start at an even position after "
+                                          "the first pair");
+    } else if (pad != none && n > sep + 1) {
+        s.error = detail::character_error(ErrorCode::misplaced_padding, code, sep + 1,
+                                          "a padded code must end with '+'");
+    } else if (pad != none && after_pad < sep) {
+        s.error = detail::character_error(ErrorCode::misplaced_padding, code, after_pad,
+                                          "padding runs unbroken up to the '+'");
+    } else if (n - sep - 1 == 1) {
+        s.error = Error{ErrorCode::invalid_length, 0, 0, "a single digit after '+' is not allowed"};
     }
-    return Error{};
+    return s;
 }
+
+/// Whether a valid full code's first two digits lie on Earth (latitude < 90, longitude < 180).
+bool on_earth(const detail::CodeDigits& digits) noexcept {
+    return digits.values[0] < 9 && digits.values[1] < 18;
+}
+
+}  // namespace
+
+Error validate(std::string_view code) noexcept { return scan(code).error; }
 
 bool is_valid(std::string_view code) noexcept {
     // Fast path for the common shape (8 digits, '+', 0 or 2..7 digits, no padding), which is what
-    // validate() would check, without building an Error.
+    // scan() would accept, without collecting digits.
     const std::size_t n = code.size();
     if (n >= 9 && n != 10 && n <= 16 && code[separator_position] == separator) {
         bool ok = true;
@@ -341,30 +470,18 @@ bool is_valid(std::string_view code) noexcept {
             return true;
         }
     }
-    return validate(code).code == ErrorCode::ok;
+    return scan(code).error.code == ErrorCode::ok;
 }
 
-namespace {
-
-/// Whether a valid code is short ('+' before position 8).
-bool valid_is_short(std::string_view code) noexcept {
-    return code.find(separator) < separator_position;
+bool is_short(std::string_view code) noexcept {
+    const Scan s = scan(code);
+    return s.error.code == ErrorCode::ok && s.separator < separator_position;
 }
-
-/// Whether a valid, not short code lies on Earth (first latitude digit < 9, longitude < 18).
-bool valid_on_earth(std::string_view code) noexcept {
-    if (olc_digit_value(code[0]) * 20 >= 180) {
-        return false;
-    }
-    return code.size() < 2 || code[1] == separator || olc_digit_value(code[1]) * 20 < 360;
-}
-
-}  // namespace
-
-bool is_short(std::string_view code) noexcept { return is_valid(code) && valid_is_short(code); }
 
 bool is_full(std::string_view code) noexcept {
-    return is_valid(code) && !valid_is_short(code) && valid_on_earth(code);
+    const Scan s = scan(code);
+    return s.error.code == ErrorCode::ok && s.separator == separator_position &&
+           on_earth(s.digits);
 }
 
 // --- decoding -------------------------------------------------------------------------------
@@ -408,19 +525,19 @@ olc::CodeArea area_of(const CodeDigits& digits) noexcept {
 namespace diachi::olc {
 
 Result<CodeArea> decode(std::string_view code) noexcept {
-    const Error error = validate(code);
-    if (error.code != ErrorCode::ok) {
-        return error;
+    const Scan s = scan(code);
+    if (s.error.code != ErrorCode::ok) {
+        return s.error;
     }
-    if (valid_is_short(code)) {
+    if (s.separator < separator_position) {
         return Error{ErrorCode::not_full_code, 0, 0,
                      "a short code needs a reference point: use recover_nearest()"};
     }
-    if (!valid_on_earth(code)) {
+    if (!on_earth(s.digits)) {
         return Error{ErrorCode::not_full_code, 0, 0,
                      "the first two digits lie beyond latitude 90 or longitude 180"};
     }
-    return detail::area_of(detail::code_digits(code));
+    return detail::area_of(s.digits);
 }
 
 // --- short codes (OLC specification, "Short codes") -----------------------------------------
@@ -448,18 +565,17 @@ Code code_of_digits(const detail::CodeDigits& digits, int first) noexcept {
 }  // namespace
 
 Result<Code> shorten(std::string_view code, GridPoint reference) noexcept {
-    const Error error = validate(code);
-    if (error.code != ErrorCode::ok) {
-        return error;
+    const Scan s = scan(code);
+    if (s.error.code != ErrorCode::ok) {
+        return s.error;
     }
-    if (valid_is_short(code) || !valid_on_earth(code)) {
+    if (s.separator < separator_position || !on_earth(s.digits)) {
         return Error{ErrorCode::not_full_code, 0, 0, "only full codes can be shortened"};
     }
-    if (code.find(padding) != std::string_view::npos) {
+    if (s.padded) {
         return Error{ErrorCode::padded_code, 0, 0, "padded codes cannot be shortened"};
     }
-    const detail::CodeDigits digits = detail::code_digits(code);
-    const CodeArea area = detail::area_of(digits);
+    const CodeArea area = detail::area_of(s.digits);
     // Distances in half steps, so that the centre of a 1-step cell stays whole.
     const std::int64_t dlat =
         std::llabs(2 * area.south_west.lat_steps + area.lat_steps - 2 * reference.lat_steps);
@@ -470,11 +586,11 @@ Result<Code> shorten(std::string_view code, GridPoint reference) noexcept {
     for (int removed = 8; removed >= 4; removed -= 2) {
         const std::int64_t lat_limit = cell_lat_steps[static_cast<std::size_t>(removed)] * 6 / 10;
         const std::int64_t lng_limit = cell_lng_steps[static_cast<std::size_t>(removed)] * 6 / 10;
-        if (digits.count > removed && dlat < lat_limit && dlng < lng_limit) {
-            return code_of_digits(digits, removed);
+        if (s.digits.count > removed && dlat < lat_limit && dlng < lng_limit) {
+            return code_of_digits(s.digits, removed);
         }
     }
-    return code_of_digits(digits, 0);
+    return code_of_digits(s.digits, 0);
 }
 
 Result<Code> shorten(std::string_view code, double ref_lat_deg, double ref_lng_deg) noexcept {
@@ -486,33 +602,35 @@ Result<Code> shorten(std::string_view code, double ref_lat_deg, double ref_lng_d
 }
 
 Result<Code> recover_nearest(std::string_view short_code, GridPoint reference) noexcept {
-    const Error error = validate(short_code);
-    if (error.code != ErrorCode::ok) {
-        return error;
+    const Scan s = scan(short_code);
+    if (s.error.code != ErrorCode::ok) {
+        return s.error;
     }
-    if (!valid_is_short(short_code)) {
-        if (!valid_on_earth(short_code)) {
+    if (s.separator == separator_position) {
+        if (!on_earth(s.digits)) {
             return Error{ErrorCode::not_full_code, 0, 0,
                          "the first two digits lie beyond latitude 90 or longitude 180"};
         }
-        return code_of_digits(detail::code_digits(short_code), 0);
+        return code_of_digits(s.digits, 0);
     }
-    // The digits the short code lacks come from the reference's own code...
-    const int missing = separator_position - static_cast<int>(short_code.find(separator));
-    const Code ref_code = encode_unchecked(reference, pair_code_length);
-    detail::CodeDigits digits = detail::code_digits(ref_code.view().substr(0, missing));
-    const detail::CodeDigits tail = detail::code_digits(short_code);
-    for (int i = 0; i < tail.count && digits.count < max_length; ++i) {
+    // The digits the short code lacks name the cell of that size around the reference; the
+    // short code's digits, behind as many zero digits, place the candidate inside it.
+    const int missing = separator_position - static_cast<int>(s.separator);
+    detail::CodeDigits digits;
+    digits.count = missing;
+    for (int i = 0; i < s.digits.count && digits.count < max_length; ++i) {
         digits.values[static_cast<std::size_t>(digits.count++)] =
-            tail.values[static_cast<std::size_t>(i)];
+            s.digits.values[static_cast<std::size_t>(i)];
     }
-    const CodeArea area = detail::area_of(digits);
-    // ...then the candidate moves by one cell of the recovered digits if that brings it nearer
-    // the reference (more than half a cell away), staying between the poles.
+    const CodeArea offset = detail::area_of(digits);
     const std::int64_t lat_res = cell_lat_steps[static_cast<std::size_t>(missing)];
     const std::int64_t lng_res = cell_lng_steps[static_cast<std::size_t>(missing)];
-    std::int64_t lat2 = 2 * area.south_west.lat_steps + area.lat_steps;  // centre, half steps
-    std::int64_t lng2 = 2 * area.south_west.lng_steps + area.lng_steps;
+    const std::int64_t lat0 = reference.lat_steps - reference.lat_steps % lat_res;
+    const std::int64_t lng0 = reference.lng_steps - reference.lng_steps % lng_res;
+    // Then the candidate moves by one cell if that brings it nearer the reference (it is more
+    // than half a cell away), staying between the poles. Centres in half steps.
+    std::int64_t lat2 = 2 * (lat0 + offset.south_west.lat_steps) + offset.lat_steps;
+    std::int64_t lng2 = 2 * (lng0 + offset.south_west.lng_steps) + offset.lng_steps;
     const std::int64_t ref_lat2 = 2 * reference.lat_steps;
     const std::int64_t ref_lng2 = 2 * reference.lng_steps;
     if (ref_lat2 + lat_res < lat2 && lat2 - 2 * lat_res > 0) {
@@ -525,7 +643,8 @@ Result<Code> recover_nearest(std::string_view short_code, GridPoint reference) n
     } else if (ref_lng2 - lng_res > lng2) {
         lng2 += 2 * lng_res;
     }
-    const GridPoint center = detail::normalize(detail::floor_div(lat2, 2), detail::floor_div(lng2, 2));
+    const GridPoint center =
+        detail::normalize(detail::floor_div(lat2, 2), detail::floor_div(lng2, 2));
     return encode_unchecked(center, digits.count);
 }
 

@@ -74,7 +74,10 @@ inline constexpr std::array<std::int64_t, 16> cell_lng_steps = [] {
     } else if (lat_steps >= olc::lat_steps_total) {
         lat_steps = olc::lat_steps_total - 1;
     }
-    return {lat_steps, floor_mod(lng_steps, olc::lng_steps_total)};
+    if (lng_steps < 0 || lng_steps >= olc::lng_steps_total) {
+        lng_steps = floor_mod(lng_steps, olc::lng_steps_total);
+    }
+    return {lat_steps, lng_steps};
 }
 
 /// The error for the character that starts at byte @p offset of @p text: its 1-based position in

@@ -5,6 +5,7 @@
 /// A short string held in place (no heap), returned by the code functions so that encoding and
 /// formatting never allocate. Convert to std::string_view to use it, or str() to keep a copy.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -25,9 +26,7 @@ public:
     /// Copies @p text, truncated to Capacity characters.
     constexpr explicit FixedString(std::string_view text) noexcept {
         const std::size_t n = text.size() < Capacity ? text.size() : Capacity;
-        for (std::size_t i = 0; i < n; ++i) {
-            m_data[i] = text[i];
-        }
+        std::copy_n(text.data(), n, m_data);
         m_size = static_cast<std::uint8_t>(n);
     }
 
@@ -43,6 +42,12 @@ public:
         m_data[m_size] = '\0';
         return m_data;
     }
+
+    /// Storage to fill in place (Capacity characters), for writers on hot paths; then call
+    /// set_size().
+    [[nodiscard]] constexpr char* buffer() noexcept { return m_data; }
+    /// Sets the size after filling buffer(). Precondition: n <= Capacity.
+    constexpr void set_size(std::size_t n) noexcept { m_size = static_cast<std::uint8_t>(n); }
 
     /// Appends @p c. Precondition: size() < Capacity.
     constexpr void push_back(char c) noexcept { m_data[m_size++] = c; }
