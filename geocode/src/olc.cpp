@@ -330,6 +330,18 @@ Code encode_unchecked(GridPoint point, int length) noexcept {
 }
 
 namespace {
+
+/// encode_unchecked() written straight into the returned Result (one named return, so it is
+/// built where the caller keeps it: no copy that would reread the characters just written).
+Result<Code> encode_result(GridPoint point, int length) noexcept {
+    Result<Code> result = Code{};
+    result->set_size(encode_into(point, length, result->buffer()));
+    return result;
+}
+
+}  // namespace
+
+namespace {
 constexpr Error invalid_length_error{
     ErrorCode::invalid_length, 0, 0,
     "code length must be 2, 4, 6, 8, or 10 and more (more than 15 gives 15)"};
@@ -343,7 +355,7 @@ Result<Code> encode(GridPoint point, int length) noexcept {
         point.lng_steps >= lng_steps_total) {
         return Error{ErrorCode::out_of_range, 0, 0, "grid point outside the grid"};
     }
-    return encode_unchecked(point, length);
+    return encode_result(point, length);
 }
 
 Result<Code> encode(double lat_deg, double lng_deg, int length) noexcept {
@@ -353,7 +365,7 @@ Result<Code> encode(double lat_deg, double lng_deg, int length) noexcept {
     if (!is_valid_length(length)) {
         return invalid_length_error;
     }
-    return encode_unchecked(grid_point_of_finite(lat_deg, lng_deg), length);
+    return encode_result(grid_point_of_finite(lat_deg, lng_deg), length);
 }
 
 Result<std::size_t> encode_into(double lat_deg, double lng_deg, int length, char* out) noexcept {
@@ -525,6 +537,31 @@ olc::CodeArea area_of(const CodeDigits& digits) noexcept {
 namespace diachi::olc {
 
 Result<CodeArea> decode(std::string_view code) noexcept {
+    // Fast path for the common shape: 8 digits, '+', 2..7 digits, no padding. An invalid
+    // character has the value -1, which the OR of all values carries to the end.
+    const std::size_t n = code.size();
+    if (n >= separator_position + 3 && n <= max_length + 1 && code[separator_position] == separator) {
+        const auto d = [code](std::size_t i) {
+            return static_cast<int>(detail::olc_digit_values[static_cast<unsigned char>(code[i])]);
+        };
+        const int a0 = d(0), a1 = d(1), a2 = d(2), a3 = d(3), a4 = d(4), a5 = d(5), a6 = d(6),
+                  a7 = d(7), a8 = d(9), a9 = d(10);
+        int any_bad = a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 | a8 | a9;
+        std::int64_t lat = a0 * 160000 + a2 * 8000 + a4 * 400 + a6 * 20 + a8;
+        std::int64_t lng = a1 * 160000 + a3 * 8000 + a5 * 400 + a7 * 20 + a9;
+        for (std::size_t i = separator_position + 3; i < n; ++i) {
+            const int g = d(i);
+            any_bad |= g;
+            lat = lat * 5 + (g >> 2);
+            lng = lng * 4 + (g & 3);
+        }
+        if (any_bad >= 0 && a0 < 9 && a1 < 18) {  // every character valid; on Earth
+            const std::size_t digits = n - 1;
+            const std::int64_t h = cell_lat_steps[digits];
+            const std::int64_t w = cell_lng_steps[digits];
+            return CodeArea{{lat * h, lng * w}, h, w, static_cast<int>(digits)};
+        }
+    }
     const Scan s = scan(code);
     if (s.error.code != ErrorCode::ok) {
         return s.error;
@@ -545,21 +582,24 @@ Result<CodeArea> decode(std::string_view code) noexcept {
 namespace {
 
 /// Upper-cased code from digits, with '+' and the padding its length needs.
-Code code_of_digits(const detail::CodeDigits& digits, int first) noexcept {
-    Code code;
+Result<Code> code_of_digits(const detail::CodeDigits& digits, int first) noexcept {
+    Result<Code> result = Code{};
+    char* text = result->buffer();
+    std::size_t n = 0;
     for (int i = first; i < digits.count; ++i) {
         if (i == separator_position) {
-            code.push_back(separator);
+            text[n++] = separator;
         }
-        code.push_back(alphabet[static_cast<std::size_t>(digits.values[static_cast<std::size_t>(i)])]);
+        text[n++] = alphabet[static_cast<std::size_t>(digits.values[static_cast<std::size_t>(i)])];
     }
     for (int i = digits.count; i < separator_position; ++i) {
-        code.push_back(padding);
+        text[n++] = padding;
     }
     if (digits.count <= separator_position) {
-        code.push_back(separator);
+        text[n++] = separator;
     }
-    return code;
+    result->set_size(n);
+    return result;
 }
 
 }  // namespace
@@ -594,11 +634,10 @@ Result<Code> shorten(std::string_view code, GridPoint reference) noexcept {
 }
 
 Result<Code> shorten(std::string_view code, double ref_lat_deg, double ref_lng_deg) noexcept {
-    const auto reference = grid_point(ref_lat_deg, ref_lng_deg);
-    if (!reference) {
-        return reference.error();
+    if (!std::isfinite(ref_lat_deg) || !std::isfinite(ref_lng_deg)) {
+        return not_finite_error;
     }
-    return shorten(code, *reference);
+    return shorten(code, grid_point_of_finite(ref_lat_deg, ref_lng_deg));
 }
 
 Result<Code> recover_nearest(std::string_view short_code, GridPoint reference) noexcept {
@@ -645,16 +684,15 @@ Result<Code> recover_nearest(std::string_view short_code, GridPoint reference) n
     }
     const GridPoint center =
         detail::normalize(detail::floor_div(lat2, 2), detail::floor_div(lng2, 2));
-    return encode_unchecked(center, digits.count);
+    return encode_result(center, digits.count);
 }
 
 Result<Code> recover_nearest(std::string_view short_code, double ref_lat_deg,
                              double ref_lng_deg) noexcept {
-    const auto reference = grid_point(ref_lat_deg, ref_lng_deg);
-    if (!reference) {
-        return reference.error();
+    if (!std::isfinite(ref_lat_deg) || !std::isfinite(ref_lng_deg)) {
+        return not_finite_error;
     }
-    return recover_nearest(short_code, *reference);
+    return recover_nearest(short_code, grid_point_of_finite(ref_lat_deg, ref_lng_deg));
 }
 
 }  // namespace diachi::olc

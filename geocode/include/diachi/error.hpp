@@ -88,6 +88,10 @@ public:
     /// The value without a check. Precondition: has_value().
     [[nodiscard]] const T& operator*() const noexcept { return m_value; }
     [[nodiscard]] const T* operator->() const noexcept { return &m_value; }
+    /// The value, to fill in place (lets a function write its result where the caller keeps it).
+    /// Precondition: has_value().
+    [[nodiscard]] T& operator*() noexcept { return m_value; }
+    [[nodiscard]] T* operator->() noexcept { return &m_value; }
 
     /// The error; code is ErrorCode::ok when there is a value.
     [[nodiscard]] const Error& error() const noexcept { return m_error; }
