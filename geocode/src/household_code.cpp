@@ -116,16 +116,25 @@ std::size_t write_unit(std::uint16_t unit, char* out) noexcept {
     return n;
 }
 
-/// The check value for 12 canonical characters and the unit's digits.
-int compute_check(const char* canonical12, std::string_view unit_digits) noexcept {
+/// The check value for the 12 characters' values (code_value()) and the unit's digits.
+int check_of_values(const int* values, std::string_view unit_digits) noexcept {
     int sum = 0;
     for (int i = 0; i < check_position; ++i) {
-        sum += check_weights[static_cast<std::size_t>(i)] * code_value(canonical12[i]);
+        sum += check_weights[static_cast<std::size_t>(i)] * values[i];
     }
     for (std::size_t j = 0; j < unit_digits.size(); ++j) {
         sum += check_weights[check_position + 1 + j] * (unit_digits[j] - '0');
     }
     return ((check_modulus - sum % check_modulus) * check_weight_inverse) % check_modulus;
+}
+
+/// The check value for 12 canonical characters and the unit's digits.
+int compute_check(const char* canonical12, std::string_view unit_digits) noexcept {
+    int values[check_position];
+    for (int i = 0; i < check_position; ++i) {
+        values[i] = code_value(canonical12[i]);
+    }
+    return check_of_values(values, unit_digits);
 }
 
 constexpr std::string_view expect_postcode = "expected a digit of the 5-digit postcode";
@@ -148,34 +157,104 @@ double distance_m(double lat1_deg, double lng1_deg, double lat2_deg, double lng2
 
 }  // namespace
 
-Result<HouseholdCode> HouseholdCode::parse(std::string_view text) noexcept {
-    char canonical[canonical_length];
+namespace {
+
+constexpr std::size_t no_offset = std::string_view::npos;
+
+/// The 12 characters of a code written in one of the two fixed layouts, "PPPPPGGGGGGG" or
+/// "PPPPP GGGG+GGG", upper-cased into @p out; @p tail is set to the offset after them. False
+/// when the text is in neither layout or holds a wrong character (read_general() then says
+/// which).
+bool read_fixed(std::string_view text, char* out, std::size_t* tail) noexcept {
+    static constexpr std::array<std::uint8_t, 12> canonical_at = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    static constexpr std::array<std::uint8_t, 12> display_at = {0, 1, 2, 3, 4, 6, 7, 8, 9, 11, 12, 13};
+    const std::array<std::uint8_t, 12>* at = nullptr;
+    if (text.size() >= 14 && text[5] == ' ' && text[10] == '+') {
+        at = &display_at;
+        *tail = 14;
+    } else if (text.size() >= HouseholdCode::canonical_length) {
+        at = &canonical_at;
+        *tail = HouseholdCode::canonical_length;
+    } else {
+        return false;
+    }
+    unsigned bad = 0;
+    for (std::size_t i = 0; i < HouseholdCode::postcode_length; ++i) {
+        const char c = text[(*at)[i]];
+        bad |= static_cast<unsigned>(static_cast<unsigned char>(c) - '0') >= 10 ? 1U : 0U;
+        out[i] = c;
+    }
+    for (std::size_t i = HouseholdCode::postcode_length; i < HouseholdCode::canonical_length; ++i) {
+        const int v = detail::olc_digit_value(text[(*at)[i]]);
+        bad |= v < 0 ? 1U : 0U;
+        out[i] = olc::alphabet[static_cast<std::size_t>(v & 31)];
+    }
+    return bad == 0;
+}
+
+/// The 12 characters of a code written any other way (any case; spaces, tabs, '-' and '+'
+/// anywhere), upper-cased into @p out, @p tail set after them; or the first wrong character.
+Error read_general(std::string_view text, char* out, std::size_t* tail) noexcept {
     std::size_t count = 0;
-    std::size_t check_offset = std::string_view::npos;
-    std::size_t slash_offset = std::string_view::npos;
-    char unit_digits[4];
-    std::size_t unit_count = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (is_ignored(c)) {
             continue;
         }
-        if (count < postcode_length) {
+        if (count < HouseholdCode::postcode_length) {
             if (!is_digit(c)) {
                 return detail::character_error(ErrorCode::invalid_character, text, i,
                                                expect_postcode);
             }
-            canonical[count++] = c;
-        } else if (count < canonical_length) {
+            out[count++] = c;
+        } else {
             const int v = detail::olc_digit_value(c);
             if (v < 0) {
                 return detail::character_error(ErrorCode::invalid_character, text, i, expect_grid);
             }
-            canonical[count++] = olc::alphabet[static_cast<std::size_t>(v)];
-        } else if (slash_offset != std::string_view::npos) {
+            out[count++] = olc::alphabet[static_cast<std::size_t>(v)];
+        }
+        if (count == HouseholdCode::canonical_length) {
+            *tail = i + 1;
+            return Error{};
+        }
+    }
+    if (count == 0) {
+        return Error{ErrorCode::empty_input, 0, 0, "a household code has 12 characters"};
+    }
+    return Error{ErrorCode::invalid_length, 0, 0,
+                 "a household code has 12 characters: a 5-digit postcode and 7 grid characters"};
+}
+
+}  // namespace
+
+Result<HouseholdCode> HouseholdCode::parse(std::string_view text) noexcept {
+    char canonical[canonical_length];
+    std::size_t tail = 0;
+    if (!read_fixed(text, canonical, &tail)) {
+        const Error error = read_general(text, canonical, &tail);
+        if (error.code != ErrorCode::ok) {
+            return error;
+        }
+    }
+    // What may follow: one check letter, then '/' and the unit. The checked display form's
+    // "-K" at the end is read without the loop.
+    std::size_t check_offset = no_offset;
+    std::size_t slash_offset = no_offset;
+    char unit_digits[4];
+    std::size_t unit_count = 0;
+    if (text.size() == tail + 2 && text[tail] == '-' && check_value(text[tail + 1]) >= 0) {
+        check_offset = tail + 1;
+        tail = text.size();
+    }
+    for (std::size_t i = tail; i < text.size(); ++i) {
+        const char c = text[i];
+        if (is_ignored(c)) {
+            continue;
+        }
+        if (slash_offset != no_offset) {
             if (!is_digit(c)) {
-                return detail::character_error(ErrorCode::invalid_character, text, i,
-                                               expect_unit);
+                return detail::character_error(ErrorCode::invalid_character, text, i, expect_unit);
             }
             if (unit_count == 0 && c == '0') {
                 return detail::character_error(ErrorCode::bad_unit, text, i,
@@ -188,32 +267,30 @@ Result<HouseholdCode> HouseholdCode::parse(std::string_view text) noexcept {
             unit_digits[unit_count++] = c;
         } else if (c == '/') {
             slash_offset = i;
-        } else if (check_offset == std::string_view::npos && check_value(c) >= 0) {
+        } else if (check_offset == no_offset && check_value(c) >= 0) {
             check_offset = i;
         } else {
             return detail::character_error(ErrorCode::invalid_character, text, i, expect_tail);
         }
     }
-    if (count == 0 && slash_offset == std::string_view::npos) {
-        return Error{ErrorCode::empty_input, 0, 0, "a household code has 12 characters"};
-    }
-    if (count < canonical_length) {
-        return Error{ErrorCode::invalid_length, 0, 0,
-                     "a household code has 12 characters: a 5-digit postcode and 7 grid "
-                     "characters"};
-    }
-    if (slash_offset != std::string_view::npos && unit_count == 0) {
+    if (slash_offset != no_offset && unit_count == 0) {
         return detail::character_error(ErrorCode::bad_unit, text, slash_offset,
                                        "'/' must be followed by the unit number");
     }
 
-    HouseholdCode code;
+    Result<HouseholdCode> result = HouseholdCode{};
+    HouseholdCode& code = *result;
+    code.m_postcode = static_cast<std::uint32_t>(
+        (((canonical[0] - '0') * 10 + (canonical[1] - '0')) * 10 + (canonical[2] - '0')) * 100 +
+        (canonical[3] - '0') * 10 + (canonical[4] - '0'));
+    int values[canonical_length];  // in the check's value space
     for (std::size_t i = 0; i < postcode_length; ++i) {
-        code.m_postcode = code.m_postcode * 10 + static_cast<std::uint32_t>(canonical[i] - '0');
+        values[i] = canonical[i] - '0';
     }
-    int v[grid_length];
+    int v[grid_length];  // OLC digit values
     for (std::size_t i = 0; i < grid_length; ++i) {
         v[i] = detail::olc_digit_value(canonical[postcode_length + i]);
+        values[postcode_length + i] = v[i] + 2;
     }
     code.m_row = ((v[0] * 20 + v[2]) * 20 + v[4]) * 5 + v[6] / 4;
     code.m_col = ((v[1] * 20 + v[3]) * 20 + v[5]) * 4 + v[6] % 4;
@@ -223,16 +300,16 @@ Result<HouseholdCode> HouseholdCode::parse(std::string_view text) noexcept {
     }
     code.m_unit = static_cast<std::uint16_t>(unit == 0 ? 1 : unit);
 
-    if (check_offset != std::string_view::npos) {
+    if (check_offset != no_offset) {
         // Unit 1 is written without a suffix, so "/1" checks like no suffix at all.
         const std::string_view digits =
             code.m_unit == 1 ? std::string_view{} : std::string_view(unit_digits, unit_count);
-        if (compute_check(canonical, digits) != check_value(text[check_offset])) {
+        if (check_of_values(values, digits) != check_value(text[check_offset])) {
             return detail::character_error(ErrorCode::bad_check_character, text, check_offset,
                                            "the code or its check character is mistyped");
         }
     }
-    return code;
+    return result;
 }
 
 Result<HouseholdCode> HouseholdCode::from_grid(std::uint32_t postcode, olc::GridPoint point,
