@@ -54,18 +54,8 @@ static_assert(HouseholdCode::check_alphabet.size() == check_modulus);
 static_assert(check_weight_inverse != 0);
 
 /// Value of a check symbol (either case), or -1.
-constexpr std::array<std::int8_t, 256> check_values = [] {
-    std::array<std::int8_t, 256> table{};
-    table.fill(-1);
-    for (std::size_t i = 0; i < HouseholdCode::check_alphabet.size(); ++i) {
-        const auto c = static_cast<unsigned char>(HouseholdCode::check_alphabet[i]);
-        table[c] = static_cast<std::int8_t>(i);
-        if (c >= 'A' && c <= 'Z') {
-            table[c - 'A' + 'a'] = static_cast<std::int8_t>(i);
-        }
-    }
-    return table;
-}();
+constexpr std::array<std::int8_t, 256> check_values =
+    detail::symbol_values(HouseholdCode::check_alphabet);
 
 int check_value(char c) noexcept { return check_values[static_cast<unsigned char>(c)]; }
 

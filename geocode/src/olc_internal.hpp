@@ -12,19 +12,22 @@
 
 namespace diachi::detail {
 
-/// Value of an OLC digit (either case), or -1.
-inline constexpr std::array<std::int8_t, 256> olc_digit_values = [] {
+/// A table of each symbol's index in @p symbols (letters in either case), -1 for the rest.
+constexpr std::array<std::int8_t, 256> symbol_values(std::string_view symbols) {
     std::array<std::int8_t, 256> table{};
     table.fill(-1);
-    for (std::size_t i = 0; i < olc::alphabet.size(); ++i) {
-        const auto c = static_cast<unsigned char>(olc::alphabet[i]);
+    for (std::size_t i = 0; i < symbols.size(); ++i) {
+        const auto c = static_cast<unsigned char>(symbols[i]);
         table[c] = static_cast<std::int8_t>(i);
         if (c >= 'A' && c <= 'Z') {
             table[c - 'A' + 'a'] = static_cast<std::int8_t>(i);
         }
     }
     return table;
-}();
+}
+
+/// Value of an OLC digit (either case), or -1.
+inline constexpr std::array<std::int8_t, 256> olc_digit_values = symbol_values(olc::alphabet);
 
 [[nodiscard]] inline int olc_digit_value(char c) noexcept {
     return olc_digit_values[static_cast<unsigned char>(c)];
@@ -36,25 +39,21 @@ inline constexpr std::array<std::int64_t, 6> pow20 = {1, 20, 400, 8000, 160000, 
 inline constexpr std::array<std::int64_t, 6> pow5 = {1, 5, 25, 125, 625, 3125};
 inline constexpr std::array<std::int64_t, 6> pow4 = {1, 4, 16, 64, 256, 1024};
 
+/// Cell sizes in grid steps by code length 0..15: 20 per pair digit, then @p grid_base (5 rows
+/// or 4 columns) per grid digit.
+constexpr std::array<std::int64_t, 16> cell_steps(const std::array<std::int64_t, 6>& grid_base) {
+    std::array<std::int64_t, 16> t{};
+    for (int n = 0; n <= 15; ++n) {
+        const int pairs = (n < 10 ? n : 10) / 2;
+        const int grid = n > 10 ? n - 10 : 0;
+        t[static_cast<std::size_t>(n)] = pow20[static_cast<std::size_t>(5 - pairs)] *
+                                         grid_base[static_cast<std::size_t>(5 - grid)];
+    }
+    return t;
+}
 /// Height and width in grid steps of the cell of a code with n digits (n = 0..15).
-inline constexpr std::array<std::int64_t, 16> cell_lat_steps = [] {
-    std::array<std::int64_t, 16> t{};
-    for (int n = 0; n <= 15; ++n) {
-        const int pairs = (n < 10 ? n : 10) / 2;
-        const int grid = n > 10 ? n - 10 : 0;
-        t[n] = pow20[5 - pairs] * pow5[5 - grid];
-    }
-    return t;
-}();
-inline constexpr std::array<std::int64_t, 16> cell_lng_steps = [] {
-    std::array<std::int64_t, 16> t{};
-    for (int n = 0; n <= 15; ++n) {
-        const int pairs = (n < 10 ? n : 10) / 2;
-        const int grid = n > 10 ? n - 10 : 0;
-        t[n] = pow20[5 - pairs] * pow4[5 - grid];
-    }
-    return t;
-}();
+inline constexpr std::array<std::int64_t, 16> cell_lat_steps = cell_steps(pow5);
+inline constexpr std::array<std::int64_t, 16> cell_lng_steps = cell_steps(pow4);
 
 /// Floor division and a modulo whose result has the divisor's sign.
 [[nodiscard]] constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {

@@ -203,7 +203,13 @@ int run_decode(std::span<const std::string_view> words) {
     return exit_ok;
 }
 
-int run_shorten(std::span<const std::string_view> words) {
+namespace {
+
+/// shorten and recover: CODE LAT LNG in, a code out; @p in_key and @p out_key name the JSON
+/// fields of the input and the result.
+template <typename Operation>
+int run_code_with_reference(std::span<const std::string_view> words, std::string_view in_key,
+                            std::string_view out_key, Operation operation) {
     const Args args(words, {}, json_flag);
     args.expect_at_most(3);
     const std::string_view text = args.positional(0, "CODE");
@@ -212,37 +218,30 @@ int run_shorten(std::span<const std::string_view> words) {
     if (!point) {
         return report(point.error(), text, json);
     }
-    const auto code = olc::shorten(text, *point);
+    const Result<olc::Code> code = operation(text, *point);
     if (!code) {
         return report(code.error(), text, json);
     }
     if (json) {
-        std::cout << JsonObject{}.field("code", text).field("short", code->view()).str() << '\n';
+        std::cout << JsonObject{}.field(in_key, text).field(out_key, code->view()).str() << '\n';
     } else {
         std::cout << code->view() << '\n';
     }
     return exit_ok;
 }
 
+}  // namespace
+
+int run_shorten(std::span<const std::string_view> words) {
+    return run_code_with_reference(words, "code", "short", [](std::string_view c, olc::GridPoint p) {
+        return olc::shorten(c, p);
+    });
+}
+
 int run_recover(std::span<const std::string_view> words) {
-    const Args args(words, {}, json_flag);
-    args.expect_at_most(3);
-    const std::string_view text = args.positional(0, "SHORT");
-    const auto point = typed_point(args.positional(1, "LAT"), args.positional(2, "LNG"));
-    const bool json = args.flag("--json");
-    if (!point) {
-        return report(point.error(), text, json);
-    }
-    const auto code = olc::recover_nearest(text, *point);
-    if (!code) {
-        return report(code.error(), text, json);
-    }
-    if (json) {
-        std::cout << JsonObject{}.field("short", text).field("code", code->view()).str() << '\n';
-    } else {
-        std::cout << code->view() << '\n';
-    }
-    return exit_ok;
+    return run_code_with_reference(words, "short", "code", [](std::string_view c, olc::GridPoint p) {
+        return olc::recover_nearest(c, p);
+    });
 }
 
 int run_code(std::span<const std::string_view> words) {
