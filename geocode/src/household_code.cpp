@@ -155,31 +155,36 @@ constexpr std::size_t no_offset = std::string_view::npos;
 /// "PPPPP GGGG+GGG", upper-cased into @p out; @p tail is set to the offset after them. False
 /// when the text is in neither layout or holds a wrong character (read_general() then says
 /// which).
-bool read_fixed(std::string_view text, char* out, std::size_t* tail) noexcept {
-    static constexpr std::array<std::uint8_t, 12> canonical_at = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
-    static constexpr std::array<std::uint8_t, 12> display_at = {0, 1, 2, 3, 4, 6, 7, 8, 9, 11, 12, 13};
-    const std::array<std::uint8_t, 12>* at = nullptr;
-    if (text.size() >= 14 && text[5] == ' ' && text[10] == '+') {
-        at = &display_at;
-        *tail = 14;
-    } else if (text.size() >= HouseholdCode::canonical_length) {
-        at = &canonical_at;
-        *tail = HouseholdCode::canonical_length;
-    } else {
-        return false;
-    }
+/// read_fixed() for one layout, its positions known at compile time.
+template <bool Display>
+bool read_layout(std::string_view text, char* out) noexcept {
+    constexpr auto at = [](std::size_t i) -> std::size_t {
+        return Display ? i + (i >= 5 ? 1 : 0) + (i >= 9 ? 1 : 0) : i;
+    };
     unsigned bad = 0;
     for (std::size_t i = 0; i < HouseholdCode::postcode_length; ++i) {
-        const char c = text[(*at)[i]];
+        const char c = text[at(i)];
         bad |= static_cast<unsigned>(static_cast<unsigned char>(c) - '0') >= 10 ? 1U : 0U;
         out[i] = c;
     }
     for (std::size_t i = HouseholdCode::postcode_length; i < HouseholdCode::canonical_length; ++i) {
-        const int v = detail::olc_digit_value(text[(*at)[i]]);
+        const int v = detail::olc_digit_value(text[at(i)]);
         bad |= v < 0 ? 1U : 0U;
-        out[i] = olc::alphabet[static_cast<std::size_t>(v & 31)];
+        out[i] = olc::alphabet[static_cast<std::size_t>(v < 0 ? 0 : v)];  // bad decides
     }
     return bad == 0;
+}
+
+bool read_fixed(std::string_view text, char* out, std::size_t* tail) noexcept {
+    if (text.size() >= 14 && text[5] == ' ' && text[10] == '+') {
+        *tail = 14;
+        return read_layout<true>(text, out);
+    }
+    if (text.size() >= HouseholdCode::canonical_length) {
+        *tail = HouseholdCode::canonical_length;
+        return read_layout<false>(text, out);
+    }
+    return false;
 }
 
 /// The 12 characters of a code written any other way (any case; spaces, tabs, '-' and '+'
