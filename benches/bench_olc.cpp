@@ -2,6 +2,9 @@
 // one core. Each benchmark handles one item per iteration, cycling through the prepared inputs;
 // BM_Baseline* measure the same loop doing nothing but reading the input, to subtract.
 //
+// BM_HouseholdCodeParse reads the checked form with a 10% share of units ("11120 7Q89+XG2-L/3");
+// BM_HouseholdCodeParsePlain the display form alone.
+//
 // Figures to compare (issue #2): the published C++ reference measured encode 30 ns, decode
 // 94 ns, is_valid 57 ns, shorten 241 ns, recover_nearest 292 ns on this machine class.
 
@@ -30,6 +33,7 @@ struct Inputs {
     std::vector<olc::Code> short_codes;   // shortened against a point ~1 km away
     std::vector<double> ref_lats, ref_lngs;
     std::vector<diachi::HouseholdCode::Text> households;  // display form with check and unit
+    std::vector<diachi::HouseholdCode::Text> plain;       // display form only, "11120 7Q89+XG2"
 
     Inputs() {
         std::mt19937_64 rng(2026);
@@ -50,9 +54,10 @@ struct Inputs {
             ref_lngs.push_back(b + near(rng));
             short_codes.push_back(*olc::shorten(codes.back().view(), ref_lats.back(), ref_lngs.back()));
             const auto u = static_cast<std::uint16_t>(unit(rng) > 36 ? unit(rng) : 1);
-            households.push_back(
-                diachi::HouseholdCode::from_degrees(10000 + static_cast<std::uint32_t>(i % 90000), a, b, u)
-                    ->display_checked());
+            const auto household = diachi::HouseholdCode::from_degrees(
+                10000 + static_cast<std::uint32_t>(i % 90000), a, b, u);
+            households.push_back(household->display_checked());
+            plain.push_back(household->with_unit(1).display());
         }
     }
 };
@@ -192,6 +197,17 @@ void BM_HouseholdCodeParse(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_HouseholdCodeParse);
+
+void BM_HouseholdCodeParsePlain(benchmark::State& state) {
+    const auto& in = inputs();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(diachi::HouseholdCode::parse(in.plain[i].view()));
+        i = (i + 1) & mask;
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_HouseholdCodeParsePlain);
 
 void BM_HouseholdCodeDisplay(benchmark::State& state) {
     const auto& in = inputs();

@@ -157,25 +157,25 @@ constexpr std::size_t no_offset = std::string_view::npos;
 /// which).
 /// read_fixed() for one layout, its positions known at compile time.
 template <bool Display>
-bool read_layout(std::string_view text, char* out) noexcept {
+bool read_layout(std::string_view text, int* out) noexcept {
     constexpr auto at = [](std::size_t i) -> std::size_t {
         return Display ? i + (i >= 5 ? 1 : 0) + (i >= 9 ? 1 : 0) : i;
     };
     unsigned bad = 0;
     for (std::size_t i = 0; i < HouseholdCode::postcode_length; ++i) {
-        const char c = text[at(i)];
-        bad |= static_cast<unsigned>(static_cast<unsigned char>(c) - '0') >= 10 ? 1U : 0U;
-        out[i] = c;
+        const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(text[at(i)]) - '0');
+        bad |= d >= 10 ? 1U : 0U;
+        out[i] = static_cast<int>(d);
     }
     for (std::size_t i = HouseholdCode::postcode_length; i < HouseholdCode::canonical_length; ++i) {
         const int v = detail::olc_digit_value(text[at(i)]);
         bad |= v < 0 ? 1U : 0U;
-        out[i] = olc::alphabet[static_cast<std::size_t>(v < 0 ? 0 : v)];  // bad decides
+        out[i] = v + 2;
     }
     return bad == 0;
 }
 
-bool read_fixed(std::string_view text, char* out, std::size_t* tail) noexcept {
+bool read_fixed(std::string_view text, int* out, std::size_t* tail) noexcept {
     if (text.size() >= 14 && text[5] == ' ' && text[10] == '+') {
         *tail = 14;
         return read_layout<true>(text, out);
@@ -189,7 +189,7 @@ bool read_fixed(std::string_view text, char* out, std::size_t* tail) noexcept {
 
 /// The 12 characters of a code written any other way (any case; spaces, tabs, '-' and '+'
 /// anywhere), upper-cased into @p out, @p tail set after them; or the first wrong character.
-Error read_general(std::string_view text, char* out, std::size_t* tail) noexcept {
+Error read_general(std::string_view text, int* out, std::size_t* tail) noexcept {
     std::size_t count = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -201,13 +201,13 @@ Error read_general(std::string_view text, char* out, std::size_t* tail) noexcept
                 return detail::character_error(ErrorCode::invalid_character, text, i,
                                                expect_postcode);
             }
-            out[count++] = c;
+            out[count++] = c - '0';
         } else {
             const int v = detail::olc_digit_value(c);
             if (v < 0) {
                 return detail::character_error(ErrorCode::invalid_character, text, i, expect_grid);
             }
-            out[count++] = olc::alphabet[static_cast<std::size_t>(v)];
+            out[count++] = v + 2;
         }
         if (count == HouseholdCode::canonical_length) {
             *tail = i + 1;
@@ -224,10 +224,10 @@ Error read_general(std::string_view text, char* out, std::size_t* tail) noexcept
 }  // namespace
 
 Result<HouseholdCode> HouseholdCode::parse(std::string_view text) noexcept {
-    char canonical[canonical_length];
+    int values[canonical_length];  // in the check's value space (see code_value())
     std::size_t tail = 0;
-    if (!read_fixed(text, canonical, &tail)) {
-        const Error error = read_general(text, canonical, &tail);
+    if (!read_fixed(text, values, &tail)) {
+        const Error error = read_general(text, values, &tail);
         if (error.code != ErrorCode::ok) {
             return error;
         }
@@ -276,16 +276,10 @@ Result<HouseholdCode> HouseholdCode::parse(std::string_view text) noexcept {
     Result<HouseholdCode> result = HouseholdCode{};
     HouseholdCode& code = *result;
     code.m_postcode = static_cast<std::uint32_t>(
-        (((canonical[0] - '0') * 10 + (canonical[1] - '0')) * 10 + (canonical[2] - '0')) * 100 +
-        (canonical[3] - '0') * 10 + (canonical[4] - '0'));
-    int values[canonical_length];  // in the check's value space
-    for (std::size_t i = 0; i < postcode_length; ++i) {
-        values[i] = canonical[i] - '0';
-    }
+        (((values[0] * 10 + values[1]) * 10 + values[2]) * 10 + values[3]) * 10 + values[4]);
     int v[grid_length];  // OLC digit values
     for (std::size_t i = 0; i < grid_length; ++i) {
-        v[i] = detail::olc_digit_value(canonical[postcode_length + i]);
-        values[postcode_length + i] = v[i] + 2;
+        v[i] = values[postcode_length + i] - 2;
     }
     code.m_row = ((v[0] * 20 + v[2]) * 20 + v[4]) * 5 + v[6] / 4;
     code.m_col = ((v[1] * 20 + v[3]) * 20 + v[5]) * 4 + v[6] % 4;
