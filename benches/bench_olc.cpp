@@ -67,157 +67,120 @@ const Inputs& inputs() {
     return in;
 }
 
-void BM_Baseline_ReadDoubles(benchmark::State& state) {
-    const auto& in = inputs();
+/// Runs @p step(i) once per iteration, cycling i through the prepared inputs.
+template <typename Step>
+void per_item(benchmark::State& state, Step step) {
     std::size_t i = 0;
     for (auto _ : state) {
-        benchmark::DoNotOptimize(in.lats[i] + in.lngs[i]);
+        step(i);
         i = (i + 1) & mask;
     }
     state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Baseline_ReadDoubles(benchmark::State& state) {
+    const auto& in = inputs();
+    per_item(state, [&](std::size_t i) { benchmark::DoNotOptimize(in.lats[i] + in.lngs[i]); });
 }
 BENCHMARK(BM_Baseline_ReadDoubles);
 
 void BM_Baseline_ReadCodes(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(in.codes[i].view());
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    per_item(state, [&](std::size_t i) { benchmark::DoNotOptimize(in.codes[i].view()); });
 }
 BENCHMARK(BM_Baseline_ReadCodes);
 
 // Doubles in, characters into the caller's buffer: the figure to compare with the reference.
 void BM_Encode(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
     char out[16];
-    for (auto _ : state) {
+    per_item(state, [&](std::size_t i) {
         benchmark::DoNotOptimize(olc::encode_into(in.lats[i], in.lngs[i], 11, out));
         benchmark::ClobberMemory();
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    });
 }
 BENCHMARK(BM_Encode);
 
 // The same, returning the code by value (olc::Code inside a Result).
 void BM_EncodeToCode(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
-    for (auto _ : state) {
+    per_item(state, [&](std::size_t i) {
         benchmark::DoNotOptimize(olc::encode(in.lats[i], in.lngs[i], 11));
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    });
 }
 BENCHMARK(BM_EncodeToCode);
 
 void BM_EncodeGridPoint(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
     char out[16];
-    for (auto _ : state) {
+    per_item(state, [&](std::size_t i) {
         benchmark::DoNotOptimize(olc::encode_into(in.points[i], 11, out));
         benchmark::ClobberMemory();
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    });
 }
 BENCHMARK(BM_EncodeGridPoint);
 
 void BM_EncodeDecimalText(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
     char out[16];
-    for (auto _ : state) {
+    per_item(state, [&](std::size_t i) {
         const auto point = olc::grid_point_from_decimal(in.lat_texts[i], in.lng_texts[i]);
         benchmark::DoNotOptimize(olc::encode_into(*point, 11, out));
         benchmark::ClobberMemory();
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    });
 }
 BENCHMARK(BM_EncodeDecimalText);
 
 void BM_Decode(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(olc::decode(in.codes[i].view()));
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    per_item(state, [&](std::size_t i) { benchmark::DoNotOptimize(olc::decode(in.codes[i].view())); });
 }
 BENCHMARK(BM_Decode);
 
 void BM_IsValid(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
-    for (auto _ : state) {
-        benchmark::DoNotOptimize(olc::is_valid(in.codes[i].view()));
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    per_item(state, [&](std::size_t i) { benchmark::DoNotOptimize(olc::is_valid(in.codes[i].view())); });
 }
 BENCHMARK(BM_IsValid);
 
 void BM_Shorten(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
-    for (auto _ : state) {
+    per_item(state, [&](std::size_t i) {
         benchmark::DoNotOptimize(olc::shorten(in.codes[i].view(), in.ref_lats[i], in.ref_lngs[i]));
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    });
 }
 BENCHMARK(BM_Shorten);
 
 void BM_RecoverNearest(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
-    for (auto _ : state) {
+    per_item(state, [&](std::size_t i) {
         benchmark::DoNotOptimize(
             olc::recover_nearest(in.short_codes[i].view(), in.ref_lats[i], in.ref_lngs[i]));
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    });
 }
 BENCHMARK(BM_RecoverNearest);
 
 void BM_HouseholdCodeParse(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
-    for (auto _ : state) {
+    per_item(state, [&](std::size_t i) {
         benchmark::DoNotOptimize(diachi::HouseholdCode::parse(in.households[i].view()));
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    });
 }
 BENCHMARK(BM_HouseholdCodeParse);
 
 void BM_HouseholdCodeParsePlain(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
-    for (auto _ : state) {
+    per_item(state, [&](std::size_t i) {
         benchmark::DoNotOptimize(diachi::HouseholdCode::parse(in.plain[i].view()));
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    });
 }
 BENCHMARK(BM_HouseholdCodeParsePlain);
 
 void BM_HouseholdCodeDisplay(benchmark::State& state) {
     const auto& in = inputs();
-    std::size_t i = 0;
-    for (auto _ : state) {
-        const auto code = diachi::HouseholdCode::from_grid(11120, in.points[i]);
-        benchmark::DoNotOptimize(code->display());
-        i = (i + 1) & mask;
-    }
-    state.SetItemsProcessed(state.iterations());
+    per_item(state, [&](std::size_t i) {
+        benchmark::DoNotOptimize(diachi::HouseholdCode::from_grid(11120, in.points[i])->display());
+    });
 }
 BENCHMARK(BM_HouseholdCodeDisplay);
 
