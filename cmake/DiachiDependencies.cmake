@@ -16,11 +16,12 @@ find_package(Osmium 2.19 MODULE REQUIRED)        # cmake/FindOsmium.cmake
 find_package(Protozero 1.7 MODULE REQUIRED)      # cmake/FindProtozero.cmake
 find_package(Qrencode 4 MODULE REQUIRED)         # cmake/FindQrencode.cmake
 
+# Debian's pybind11, pytest and numpy pair with Debian's Python; prefer it over other
+# interpreters on PATH (the module and the pytest suites must run under the same one).
+if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python3_EXECUTABLE /usr/bin/python3)
+endif()
 if(DIACHI_BUILD_PYTHON)
-    # Debian's pybind11 pairs with Debian's Python; prefer it over other interpreters on PATH.
-    if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
-        set(Python3_EXECUTABLE /usr/bin/python3)
-    endif()
     find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter Development.Module NumPy)
     set(PYBIND11_FINDPYTHON ON)
     find_package(pybind11 2.10 CONFIG REQUIRED)
