@@ -78,3 +78,13 @@ def test_json_output_parses_and_agrees_with_text():
     assert parsed == data
     error = json.loads(run(["decode", "7PH72I22+62", "--json"]).stdout)
     assert error["error"] == "invalid_character"
+
+
+def test_json_stays_valid_for_input_that_is_not_utf8():
+    result = subprocess.run([CLI, "code", "parse", b"11120\xff 7Q\xc3\xa9\"", "--json"],
+                            capture_output=True, timeout=30)
+    assert result.returncode == 1
+    data = json.loads(result.stdout.decode("utf-8"))
+    assert data["error"] == "invalid_character"
+    assert data["input"] == "11120\ufffd 7Q\u00e9\""
+    assert "position 6" in data["message"]

@@ -138,9 +138,29 @@ JsonObject& JsonObject::raw(std::string_view key, std::string_view json) {
     return *this;
 }
 
+namespace {
+
+/// Length of the well-formed UTF-8 sequence starting at @p i, or 0.
+std::size_t utf8_sequence(std::string_view text, std::size_t i) noexcept {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t n = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+    if (n == 0 || i + n > text.size()) {
+        return 0;
+    }
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+}  // namespace
+
 std::string json_string(std::string_view text) {
     std::string out = "\"";
-    for (const char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -152,8 +172,13 @@ std::string json_string(std::string_view text) {
                     char buffer[8];
                     std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
                     out += buffer;
-                } else {
+                } else if (static_cast<unsigned char>(c) < 0x80) {
                     out += c;
+                } else if (const std::size_t n = utf8_sequence(text, i); n > 0) {
+                    out.append(text.substr(i, n));
+                    i += n - 1;
+                } else {
+                    out += "\\ufffd";  // not UTF-8: the replacement character keeps the JSON valid
                 }
         }
     }
