@@ -502,17 +502,6 @@ bool is_full(std::string_view code) noexcept {
 
 namespace diachi::detail {
 
-CodeDigits code_digits(std::string_view code) noexcept {
-    CodeDigits digits;
-    for (const char c : code) {
-        const int v = olc_digit_value(c);
-        if (v >= 0 && digits.count < olc::max_length) {
-            digits.values[static_cast<std::size_t>(digits.count++)] = static_cast<std::int8_t>(v);
-        }
-    }
-    return digits;
-}
-
 olc::CodeArea area_of(const CodeDigits& digits) noexcept {
     const int n = digits.count;
     const int pair_digits = n < olc::pair_code_length ? n : olc::pair_code_length;

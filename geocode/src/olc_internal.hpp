@@ -90,8 +90,6 @@ struct CodeDigits {
     int count = 0;
 };
 
-/// Collects the digits of @p code. Precondition: validate(code) reported no error.
-[[nodiscard]] CodeDigits code_digits(std::string_view code) noexcept;
 
 /// The area of the digits of a valid code. Precondition: digits.count >= 2.
 [[nodiscard]] olc::CodeArea area_of(const CodeDigits& digits) noexcept;
