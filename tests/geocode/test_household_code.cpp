@@ -14,6 +14,8 @@
 
 #include <diachi/household_code.hpp>
 
+#include "../test_data.hpp"
+
 using diachi::ErrorCode;
 using diachi::HouseholdCode;
 namespace olc = diachi::olc;
@@ -296,4 +298,32 @@ TEST(HouseholdCodeRecover, NearestCandidateIsTheTrueCell) {
         distinct.insert(std::string(cell.code.view()));
     }
     EXPECT_EQ(distinct.size(), cells.size());
+}
+
+// crs/olc_and_commune_test_vectors.csv: real places -> 10- and 11-digit codes, the commune's
+// postcode and the Vpostcode-style code (postcode + digits 5..11), computed independently.
+TEST(HouseholdCodeVectors, RealPlacesInVietnam) {
+    DIACHI_REQUIRE_DATA(path, "crs/olc_and_commune_test_vectors.csv");
+    const auto rows = diachi::test::read_csv(path);
+    ASSERT_GE(rows.size(), 5U);
+    for (const auto& row : rows) {
+        if (row.fields[0] == "point") {
+            continue;  // header
+        }
+        SCOPED_TRACE("olc_and_commune_test_vectors.csv line " + std::to_string(row.line));
+        ASSERT_EQ(row.fields.size(), 11U);
+        const std::string& lat = row.fields[1];
+        const std::string& lng = row.fields[2];
+        const auto point = olc::grid_point_from_decimal(lat, lng);
+        ASSERT_TRUE(point);
+        EXPECT_EQ(olc::encode_unchecked(*point, 10).view(), row.fields[7]);
+        EXPECT_EQ(olc::encode_unchecked(*point, 11).view(), row.fields[8]);
+        EXPECT_EQ(olc::encode(std::stod(lat), std::stod(lng), 11)->view(), row.fields[8]);
+        const auto code =
+            HouseholdCode::from_grid(static_cast<std::uint32_t>(std::stoul(row.fields[6])), *point);
+        ASSERT_TRUE(code);
+        EXPECT_EQ(code->grid().view(), row.fields[9]);
+        EXPECT_EQ(code->canonical().view(), row.fields[10]);
+        EXPECT_EQ(*HouseholdCode::parse(row.fields[10]), *code);
+    }
 }
