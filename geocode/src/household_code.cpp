@@ -360,60 +360,49 @@ FixedString<HouseholdCode::grid_length> HouseholdCode::grid() const noexcept {
     return FixedString<grid_length>(std::string_view(text + postcode_length, grid_length));
 }
 
-HouseholdCode::Text HouseholdCode::canonical() const noexcept {
-    char text[Text::capacity];
-    write_canonical12(m_postcode, m_row, m_col, text);
-    std::size_t n = canonical_length;
-    if (m_unit > 1) {
-        text[n++] = '/';
-        n += write_unit(m_unit, text + n);
-    }
-    return Text(std::string_view(text, n));
-}
-
 namespace {
 
-/// "PPPPP GGGG+GGG" from the canonical characters, into @p out (14 characters).
-void write_display(const char* c12, char* out) noexcept {
-    std::copy(c12, c12 + 5, out);
-    out[5] = ' ';
-    std::copy(c12 + 5, c12 + 9, out + 6);
-    out[10] = '+';
-    std::copy(c12 + 9, c12 + 12, out + 11);
-}
-
-}  // namespace
-
-HouseholdCode::Text HouseholdCode::display() const noexcept {
-    char c12[canonical_length];
-    write_canonical12(m_postcode, m_row, m_col, c12);
-    char text[Text::capacity];
-    write_display(c12, text);
-    std::size_t n = 14;
-    if (m_unit > 1) {
-        text[n++] = '/';
-        n += write_unit(m_unit, text + n);
-    }
-    return Text(std::string_view(text, n));
-}
-
-HouseholdCode::Text HouseholdCode::display_checked() const noexcept {
-    char c12[canonical_length];
-    write_canonical12(m_postcode, m_row, m_col, c12);
+/// A text form: the 12 characters as canonical "PPPPPGGGGGGG" or display "PPPPP GGGG+GGG", then
+/// "-K" if @p checked, then "/U" for units from 2.
+HouseholdCode::Text format(const HouseholdCode& code, bool display, bool checked) noexcept {
+    char c12[HouseholdCode::canonical_length];
+    write_canonical12(code.postcode(), code.row(), code.col(), c12);
     char unit[4];
-    const std::size_t unit_size = m_unit > 1 ? write_unit(m_unit, unit) : 0;
-    char text[Text::capacity];
-    write_display(c12, text);
-    std::size_t n = 14;
-    text[n++] = '-';
-    text[n++] = check_alphabet[static_cast<std::size_t>(
-        compute_check(c12, std::string_view(unit, unit_size)))];
+    const std::size_t unit_size = code.unit() > 1 ? write_unit(code.unit(), unit) : 0;
+    char text[HouseholdCode::Text::capacity];
+    std::size_t n = 0;
+    if (display) {
+        std::copy(c12, c12 + 5, text);
+        text[5] = ' ';
+        std::copy(c12 + 5, c12 + 9, text + 6);
+        text[10] = '+';
+        std::copy(c12 + 9, c12 + 12, text + 11);
+        n = 14;
+    } else {
+        std::copy(c12, c12 + HouseholdCode::canonical_length, text);
+        n = HouseholdCode::canonical_length;
+    }
+    if (checked) {
+        text[n++] = '-';
+        text[n++] = HouseholdCode::check_alphabet[static_cast<std::size_t>(
+            compute_check(c12, std::string_view(unit, unit_size)))];
+    }
     if (unit_size > 0) {
         text[n++] = '/';
         std::copy(unit, unit + unit_size, text + n);
         n += unit_size;
     }
-    return Text(std::string_view(text, n));
+    return HouseholdCode::Text(std::string_view(text, n));
+}
+
+}  // namespace
+
+HouseholdCode::Text HouseholdCode::canonical() const noexcept { return format(*this, false, false); }
+
+HouseholdCode::Text HouseholdCode::display() const noexcept { return format(*this, true, false); }
+
+HouseholdCode::Text HouseholdCode::display_checked() const noexcept {
+    return format(*this, true, true);
 }
 
 char HouseholdCode::check_character() const noexcept {

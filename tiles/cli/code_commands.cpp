@@ -55,7 +55,7 @@ int print_household(const HouseholdCode& code, bool json) {
                          .field("postcode", postcode_text(code.postcode()))
                          .field("grid", code.grid().view())
                          .field("unit", static_cast<long>(code.unit()))
-                         .field("check", std::string_view(std::string(1, code.check_character())))
+                         .field("check", std::string(1, code.check_character()))
                          .str()
                   << '\n';
     } else {
@@ -85,26 +85,24 @@ int run_code_make(std::span<const std::string_view> words) {
     constexpr std::array<std::string_view, 1> value_options = {"--unit"};
     const Args args(words, value_options, json_flag);
     args.expect_at_most(3);
-    const std::string_view postcode_text = args.positional(0, "POSTCODE");
+    const std::string_view postcode = args.positional(0, "POSTCODE");
     const std::string_view lat = args.positional(1, "LAT");
     const std::string_view lng = args.positional(2, "LNG");
     const auto unit = static_cast<std::uint16_t>(
         args.integer_option("--unit", 1, 1, HouseholdCode::max_unit));
-    bool json = args.flag("--json");
-    if (postcode_text.size() != 5 ||
-        postcode_text.find_first_not_of("0123456789") != std::string_view::npos) {
-        return report(Error{ErrorCode::out_of_range, 0, 0, "a postcode has 5 digits"},
-                      postcode_text, json);
+    const bool json = args.flag("--json");
+    if (postcode.size() != 5 || postcode.find_first_not_of("0123456789") != std::string_view::npos) {
+        return report(Error{ErrorCode::out_of_range, 0, 0, "a postcode has 5 digits"}, postcode,
+                      json);
     }
     const auto point = typed_point(lat, lng);
     if (!point) {
         return report(point.error(), std::string(lat) + " " + std::string(lng), json);
     }
-    const auto code =
-        HouseholdCode::from_grid(static_cast<std::uint32_t>(std::stoul(std::string(postcode_text))),
-                                 *point, unit);
+    const auto code = HouseholdCode::from_grid(
+        static_cast<std::uint32_t>(std::stoul(std::string(postcode))), *point, unit);
     if (!code) {
-        return report(code.error(), postcode_text, json);
+        return report(code.error(), postcode, json);
     }
     return print_household(*code, json);
 }
