@@ -13,7 +13,7 @@ struct ErrorText {
     std::string_view description;
 };
 
-constexpr std::array<ErrorText, 14> error_texts = {{
+constexpr std::array<ErrorText, 19> error_texts = {{
     {"ok", "no error"},
     {"empty_input", "empty input"},
     {"invalid_character", "invalid character"},
@@ -28,6 +28,11 @@ constexpr std::array<ErrorText, 14> error_texts = {{
     {"out_of_range", "out of range"},
     {"bad_check_character", "check character does not match"},
     {"bad_unit", "invalid unit suffix"},
+    {"outside_zones", "outside every zone"},
+    {"not_found", "not found"},
+    {"unit_exhausted", "no unit suffix left in the cell"},
+    {"retired", "household retired"},
+    {"missing_field", "missing field"},
 }};
 
 const ErrorText& text_of(ErrorCode code) noexcept {

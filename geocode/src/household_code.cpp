@@ -1,5 +1,7 @@
 #include <diachi/household_code.hpp>
 
+#include <diachi/lat_lng.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -132,18 +134,6 @@ constexpr std::string_view expect_grid = "expected a grid character of 23456789C
 constexpr std::string_view expect_tail =
     "expected a check letter or '/' and a unit after the 12 characters";
 constexpr std::string_view expect_unit = "expected a digit of the unit";
-
-/// Great-circle distance in metres (haversine, mean Earth radius).
-double distance_m(double lat1_deg, double lng1_deg, double lat2_deg, double lng2_deg) noexcept {
-    constexpr double radius_m = 6'371'008.8;
-    constexpr double rad = 3.14159265358979323846 / 180.0;
-    const double dlat = (lat2_deg - lat1_deg) * rad;
-    const double dlng = (lng2_deg - lng1_deg) * rad;
-    const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                     std::cos(lat1_deg * rad) * std::cos(lat2_deg * rad) * std::sin(dlng / 2) *
-                         std::sin(dlng / 2);
-    return 2.0 * radius_m * std::asin(std::min(1.0, std::sqrt(a)));
-}
 
 }  // namespace
 

@@ -91,6 +91,26 @@ struct CodeDigits {
 };
 
 
+/// A decimal number split for exact scaling: value = sign * (integer + fraction).
+struct DecimalParts {
+    bool negative = false;
+    std::int64_t integer_saturated = 0;  ///< integer part, saturated at 10^9
+    std::int64_t integer_mod_360 = 0;    ///< integer part modulo 360, exact
+    std::string_view fraction;           ///< the digits after '.'
+};
+
+/// Splits "[+-]digits[.digits]"; errors (ErrorCode::empty_input, malformed_number) carry @p what.
+[[nodiscard]] Result<DecimalParts> split_decimal(std::string_view text,
+                                                 std::string_view what) noexcept;
+
+/// floor(0.d1d2...dn x scale) exactly, and whether anything was cut off.
+[[nodiscard]] std::int64_t scale_fraction(std::string_view digits, std::int64_t scale,
+                                          bool* inexact) noexcept;
+
+/// floor(value x scale) for the integer part @p integer and the parts' fraction.
+[[nodiscard]] std::int64_t scaled_floor(const DecimalParts& parts, std::int64_t integer,
+                                        std::int64_t scale) noexcept;
+
 /// The area of the digits of a valid code. Precondition: digits.count >= 2.
 [[nodiscard]] olc::CodeArea area_of(const CodeDigits& digits) noexcept;
 

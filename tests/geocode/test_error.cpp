@@ -12,7 +12,7 @@ using diachi::ErrorCode;
 
 TEST(Error, EveryCodeHasADistinctNameAndDescription) {
     std::set<std::string> names;
-    for (int i = 0; i <= static_cast<int>(ErrorCode::bad_unit); ++i) {
+    for (int i = 0; i <= static_cast<int>(ErrorCode::missing_field); ++i) {
         const auto code = static_cast<ErrorCode>(i);
         EXPECT_FALSE(diachi::describe(code).empty());
         EXPECT_TRUE(names.insert(std::string(diachi::name(code))).second) << i;

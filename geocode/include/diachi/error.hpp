@@ -31,6 +31,11 @@ enum class ErrorCode : std::uint8_t {
     out_of_range = 11,        ///< a number outside the range the operation accepts
     bad_check_character = 12, ///< the check character does not match the code
     bad_unit = 13,            ///< a unit suffix that is not 1..9999 without leading zeros
+    outside_zones = 14,       ///< a point in no zone (at sea, abroad) and not near one
+    not_found = 15,           ///< no household, code or zone by that name is registered
+    unit_exhausted = 16,      ///< every unit suffix of a cell is taken
+    retired = 17,             ///< the household is retired and cannot change any more
+    missing_field = 18,       ///< a required field of an input row is empty or absent
 };
 
 /// A short English description of @p code, e.g. "invalid character". Never empty.

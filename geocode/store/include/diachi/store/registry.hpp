@@ -1,0 +1,222 @@
+#ifndef DIACHI_STORE_REGISTRY_HPP
+#define DIACHI_STORE_REGISTRY_HPP
+
+/// @file
+/// The household registry: zones and households in one embedded RocksDB store.
+///
+/// register_households() gives each household the code of its cell (its commune's postcode and
+/// the 11-digit Open Location Code cell) and the next unused unit suffix in that cell; codes are
+/// never reused, even after a household moves or is retired. resolve() turns a code back into
+/// households, also when its postcode is pre-2025 or mistyped; reverse() finds the nearest
+/// households; within() streams those in a box. Every change is appended to a history.
+///
+/// Durability: a write is acknowledged (the call returns) only after RocksDB has taken it into
+/// its write-ahead log, so it survives the process being killed (kill -9). With
+/// RegistryOptions::sync_writes it also survives a power cut.
+///
+/// Thread safety: every member is safe to call from several threads; writes are serialised.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <diachi/error.hpp>
+#include <diachi/geography/zone_index.hpp>
+#include <diachi/geography/zone_reader.hpp>
+#include <diachi/household_code.hpp>
+#include <diachi/lat_lng.hpp>
+#include <diachi/store/household.hpp>
+
+namespace diachi::store {
+
+/// How a Registry is opened.
+struct RegistryOptions {
+    /// Create an empty store when @p path holds none. Default true.
+    bool create_if_missing = true;
+    /// Open read-only (a replica serving from a checkpoint): every write fails with
+    /// std::logic_error. Default false.
+    bool read_only = false;
+    /// fsync the write-ahead log on every write: survives power loss, not only a killed
+    /// process. Default false.
+    bool sync_writes = false;
+    /// RocksDB block cache in bytes. Default 256 MiB.
+    std::size_t block_cache_bytes = std::size_t{256} << 20;
+    /// Options of the zone index built from the stored zones.
+    geography::ZoneIndexOptions zone_index;
+};
+
+/// A household to register.
+struct Registration {
+    LatLngE7 location;
+    Address address;
+    PersonalFields personal;   ///< optional; empty fields are not stored
+    std::string source;        ///< e.g. "app", "import:ninh_binh.csv"
+    std::string external_id;   ///< the source's id: registering it again returns the first
+    std::string actor;         ///< who registers (recorded in the history)
+};
+
+/// The outcome of one registration.
+struct Registered {
+    Household household;
+    bool created = true;  ///< false: the (source, external id) was registered before
+};
+
+/// A household near a point.
+struct Nearby {
+    Household household;
+    double distance_m = 0.0;
+};
+
+/// A registered code one substitution or transposition away from a code that does not exist.
+struct Suggestion {
+    HouseholdCode code;
+    std::uint64_t household_id = 0;
+    std::string edit;  ///< e.g. "character 9: H -> M", "characters 6-7 swapped"
+};
+
+/// How a code was found.
+enum class ResolveMatch : std::uint8_t {
+    exact = 0,              ///< the code (or its cell) is registered as given
+    moved = 1,              ///< an old code of a household that has moved (see notes)
+    postcode_replaced = 2,  ///< the postcode is old or mistyped; the cell lies in another zone
+    not_found = 3,          ///< nothing registered; see suggestions
+};
+
+/// The answer to resolve().
+struct Resolution {
+    HouseholdCode code;     ///< the code that matched (its postcode may differ from the input's)
+    ResolveMatch match = ResolveMatch::not_found;
+    /// The household with the code, or every household in the cell for a code without unit.
+    std::vector<Household> households;
+    std::vector<std::string> notes;  ///< what was done to find them, for people
+    std::vector<Suggestion> suggestions;  ///< when nothing matched
+};
+
+/// A household's position and code, as within() streams them.
+struct HouseholdPoint {
+    std::uint64_t id = 0;
+    LatLngE7 location;
+    HouseholdCode code;
+};
+
+/// The zone of a point, with the zone's record.
+struct Place {
+    geography::ZoneHit hit;
+    geography::Zone zone;
+};
+
+/// Counts of a zones import.
+struct ZoneImportSummary {
+    std::size_t zones = 0;          ///< zones stored
+    std::size_t with_postcode = 0;  ///< of which have a postcode
+    std::size_t closed = 0;         ///< earlier versions given a valid_to date
+};
+
+class Registry {
+public:
+    /// Opens (or creates) the store at @p path. Throws std::runtime_error naming the path and
+    /// RocksDB's reason when it cannot.
+    explicit Registry(const std::string& path, RegistryOptions options = {});
+    ~Registry();
+    Registry(const Registry&) = delete;
+    Registry& operator=(const Registry&) = delete;
+
+    // --- zones ---------------------------------------------------------------------------------
+
+    /// Stores @p zones as the current zone set, valid from their valid_from; zones of an earlier
+    /// set that are still open get that date as valid_to (a set with the same valid_from
+    /// replaces the earlier one). @p prefixes, when not empty, replaces the postcode prefix table.
+    /// Throws std::invalid_argument for invalid outlines, std::runtime_error on storage failure.
+    ZoneImportSummary import_zones(std::vector<geography::ZoneFeature> zones,
+                                   const std::vector<geography::ProvincePrefixes>& prefixes = {});
+
+    /// The current zones and their index (empty before any import). Stays valid while held.
+    [[nodiscard]] std::shared_ptr<const geography::ZoneIndex> zones() const;
+
+    /// Every stored version of zone @p id, oldest first.
+    [[nodiscard]] std::vector<geography::Zone> zone_versions(std::string_view id) const;
+
+    /// The zone at @p point. Errors: ErrorCode::outside_zones.
+    [[nodiscard]] Result<Place> where(LatLngE7 point) const;
+
+    // --- households ----------------------------------------------------------------------------
+
+    /// Registers @p registrations in one atomic write; @p out gets one result per input, in
+    /// order: the household, or why not (ErrorCode::outside_zones, not_found for a zone without
+    /// postcode, unit_exhausted). Returns once the write is durable (see the file comment).
+    void register_households(std::span<const Registration> registrations,
+                             std::vector<Result<Registered>>* out);
+
+    /// register_households() for one.
+    [[nodiscard]] Result<Registered> register_household(const Registration& registration);
+
+    /// The household with @p id. Errors: ErrorCode::not_found.
+    [[nodiscard]] Result<Household> get(std::uint64_t id, Access access = Access::anonymous) const;
+
+    /// Resolves @p code text (any form household codes are written in). Errors: the parse error
+    /// for malformed text; otherwise a Resolution (whose match may be not_found).
+    [[nodiscard]] Result<Resolution> resolve(std::string_view code,
+                                             Access access = Access::anonymous) const;
+
+    /// The @p k active households nearest to @p point within @p max_distance_m, nearest first,
+    /// into @p out (replacing its contents).
+    void reverse(LatLngE7 point, std::size_t k, double max_distance_m, std::vector<Nearby>* out,
+                 Access access = Access::anonymous) const;
+
+    /// Calls @p visit for every active household in the box (degrees), in no particular order,
+    /// until it returns false.
+    void within(const geography::Bounds& box,
+                const std::function<bool(const HouseholdPoint&)>& visit) const;
+
+    /// Replaces the written address. Errors: not_found, retired.
+    [[nodiscard]] Result<Household> update_address(std::uint64_t id, const Address& address,
+                                                   std::string_view actor);
+
+    /// Moves a household: it gets the code of its new cell; its old code keeps resolving to it,
+    /// marked as moved. Errors: not_found, retired, outside_zones, unit_exhausted.
+    [[nodiscard]] Result<Household> move(std::uint64_t id, LatLngE7 location,
+                                         std::string_view actor);
+
+    /// Retires a household: it leaves the map; its codes stay reserved and still resolve.
+    /// Errors: not_found, retired.
+    [[nodiscard]] Result<Household> retire(std::uint64_t id, std::string_view actor,
+                                           std::string_view reason);
+
+    /// The history of household @p id, oldest first (empty for an unknown id).
+    [[nodiscard]] std::vector<HistoryEvent> history(std::uint64_t id) const;
+
+    /// The household registered from (@p source, @p external_id). Errors: not_found.
+    [[nodiscard]] Result<Household> find_external(std::string_view source,
+                                                  std::string_view external_id,
+                                                  Access access = Access::anonymous) const;
+
+    /// Number of households ever registered (ids issued).
+    [[nodiscard]] std::uint64_t household_count() const;
+
+    // --- operations ----------------------------------------------------------------------------
+
+    /// Writes a consistent copy of the store to the new directory @p path (hard links where the
+    /// file system allows), which Registry can open, read-only or not. Throws std::runtime_error.
+    void checkpoint(const std::string& path) const;
+
+    /// Flushes memtables and compacts, so the store's files reflect everything written.
+    void compact();
+
+    /// Bytes the store's files take on disk (SST files and logs).
+    [[nodiscard]] std::uint64_t disk_bytes() const;
+
+    [[nodiscard]] const std::string& path() const noexcept { return m_path; }
+
+private:
+    struct Impl;
+    std::string m_path;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace diachi::store
+
+#endif  // DIACHI_STORE_REGISTRY_HPP

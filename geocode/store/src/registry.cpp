@@ -1,0 +1,1078 @@
+#include <diachi/store/registry.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <diachi/text.hpp>
+
+#include "codec_internal.hpp"
+
+namespace diachi::store {
+
+std::string_view name(HistoryAction action) noexcept {
+    switch (action) {
+        case HistoryAction::registered: return "registered";
+        case HistoryAction::address_updated: return "address_updated";
+        case HistoryAction::moved: return "moved";
+        case HistoryAction::retired: return "retired";
+    }
+    return "unknown";
+}
+
+std::string_view name(HouseholdStatus status) noexcept {
+    return status == HouseholdStatus::retired ? "retired" : "active";
+}
+
+namespace {
+
+using detail::be64_key;
+using detail::CodeState;
+
+enum Family : std::size_t {
+    cf_default,
+    cf_households,
+    cf_personal,
+    cf_codes,
+    cf_spatial,
+    cf_external,
+    cf_history,
+    cf_zones,
+    cf_count
+};
+constexpr std::array<const char*, cf_count> family_names = {
+    "default", "households", "personal", "codes", "spatial", "external", "history", "zones"};
+
+constexpr std::string_view key_next_id = "next_id";
+constexpr std::string_view key_prefixes = "prefixes";
+constexpr std::string_view key_format = "format";
+constexpr std::string_view format_version = "diachi-registry-1";
+
+constexpr std::uint64_t unit_mask = 0x3FFF;  // the unit's bits in HouseholdCode::key()
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// A province name reduced for matching: folded, without "Tỉnh", "Thành phố" or "TP.".
+std::string province_key(std::string_view name) {
+    std::string folded = fold(name);
+    for (const std::string_view prefix : {"tinh ", "thanh pho ", "tp. ", "tp "}) {
+        if (folded.starts_with(prefix)) {
+            folded.erase(0, prefix.size());
+            break;
+        }
+    }
+    return folded;
+}
+
+std::string external_key(std::string_view source, std::string_view external_id) {
+    std::string key(source);
+    key.push_back('\0');
+    key.append(external_id);
+    return key;
+}
+
+std::string code_value(std::uint64_t id, CodeState state) {
+    std::string value = be64_key(id);
+    value.push_back(static_cast<char>(state));
+    return value;
+}
+
+std::string spatial_key(LatLngE7 location, std::uint64_t id) {
+    std::string key = be64_key(detail::morton_of(location));
+    detail::put_be64(&key, id);
+    return key;
+}
+
+std::string history_key(std::uint64_t id, std::uint32_t sequence) {
+    std::string key = be64_key(id);
+    detail::put_be32(&key, sequence);
+    return key;
+}
+
+std::string format_location(LatLngE7 p) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.7f,%.7f", p.lat_deg(), p.lng_deg());
+    return text;
+}
+
+std::string postcode_text(std::uint32_t postcode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%05u", postcode);
+    return text;
+}
+
+}  // namespace
+
+struct Registry::Impl {
+    std::string path;
+    RegistryOptions options;
+    rocksdb::DB* db = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> families;
+    rocksdb::WriteOptions write_options;
+
+    std::mutex write_mutex;  // serialises writers (unit allocation, ids)
+    mutable std::mutex zones_mutex;
+    std::shared_ptr<const geography::ZoneIndex> zones;
+    std::unordered_map<std::uint32_t, std::unordered_set<std::string>> prefix_provinces;
+    std::uint64_t next_id = 1;
+
+    ~Impl() {
+        if (db != nullptr) {
+            for (auto* family : families) {
+                db->DestroyColumnFamilyHandle(family);
+            }
+            db->Close();
+            delete db;
+        }
+    }
+
+    [[nodiscard]] rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[f]; }
+
+    void check(const rocksdb::Status& status, const char* what) const {
+        if (!status.ok()) {
+            throw std::runtime_error(path + ": " + what + ": " + status.ToString());
+        }
+    }
+
+    void require_writable() const {
+        if (options.read_only) {
+            throw std::logic_error(path + ": the registry is open read-only");
+        }
+    }
+
+    [[nodiscard]] std::shared_ptr<const geography::ZoneIndex> zone_snapshot() const {
+        std::lock_guard lock(zones_mutex);
+        return zones;
+    }
+
+    void open();
+    void load_zones();
+    void load_prefixes(std::string_view data);
+
+    /// Reads a household; fills the zone's names and, for staff, the personal fields.
+    [[nodiscard]] bool read_household(std::uint64_t id, Access access, Household* out) const;
+    /// The highest unit issued in the cell of @p base (unit bits ignored), 0 when none.
+    [[nodiscard]] std::uint16_t last_unit(rocksdb::Iterator* it, std::uint64_t base) const;
+    /// Households with @p code (or, for @p whole_cell, every code in its cell), with notes.
+    void lookup(const HouseholdCode& code, bool whole_cell, Access access,
+                std::vector<Household>* out, std::vector<std::string>* notes,
+                bool* all_moved) const;
+    void suggest(const HouseholdCode& code, std::vector<Suggestion>* out) const;
+    void append_history(rocksdb::WriteBatch* batch, const Household& h, HistoryAction action,
+                        std::string_view actor, std::string detail) const;
+    void put_household(rocksdb::WriteBatch* batch, const Household& h) const;
+};
+
+void Registry::Impl::open() {
+    rocksdb::Options db_options;
+    db_options.create_if_missing = options.create_if_missing && !options.read_only;
+    db_options.create_missing_column_families = !options.read_only;
+    db_options.max_background_jobs = 2;
+    db_options.bytes_per_sync = 1 << 20;
+    db_options.keep_log_file_num = 4;
+
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.format_version = 5;
+    table.block_size = 16 * 1024;
+    rocksdb::ColumnFamilyOptions family_options;
+    family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    family_options.compression = rocksdb::kLZ4Compression;
+    family_options.bottommost_compression = rocksdb::kZSTD;
+    family_options.level_compaction_dynamic_level_bytes = true;
+
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const char* family : family_names) {
+        descriptors.emplace_back(family, family_options);
+    }
+    rocksdb::Status status;
+    if (options.read_only) {
+        status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(db_options), path, descriptors,
+                                              &families, &db);
+    } else {
+        status = rocksdb::DB::Open(rocksdb::DBOptions(db_options), path, descriptors, &families,
+                                   &db);
+    }
+    if (!status.ok()) {
+        throw std::runtime_error(path + ": cannot open the registry: " + status.ToString());
+    }
+    write_options.sync = options.sync_writes;
+
+    std::string value;
+    status = db->Get(rocksdb::ReadOptions(), cf(cf_default), key_format, &value);
+    if (status.IsNotFound()) {
+        require_writable();
+        check(db->Put(write_options, cf(cf_default), key_format, format_version),
+              "writing the format");
+    } else {
+        check(status, "reading the format");
+        if (value != format_version) {
+            throw std::runtime_error(path + ": not a registry of this version (format '" + value +
+                                     "', expected '" + std::string(format_version) + "')");
+        }
+    }
+    status = db->Get(rocksdb::ReadOptions(), cf(cf_default), key_next_id, &value);
+    if (status.ok()) {
+        if (value.size() != 8) {
+            throw std::runtime_error(path + ": corrupt next_id record");
+        }
+        next_id = detail::get_be64(value);
+    } else if (!status.IsNotFound()) {
+        check(status, "reading next_id");
+    }
+    status = db->Get(rocksdb::ReadOptions(), cf(cf_default), key_prefixes, &value);
+    if (status.ok()) {
+        load_prefixes(value);
+    } else if (!status.IsNotFound()) {
+        check(status, "reading the prefix table");
+    }
+    load_zones();
+}
+
+void Registry::Impl::load_prefixes(std::string_view data) {
+    detail::Reader in(data, "prefix table");
+    prefix_provinces.clear();
+    while (!in.done()) {
+        const std::string province = province_key(in.string());
+        const std::string_view prefixes = in.string();
+        for (const char p : prefixes) {
+            prefix_provinces[static_cast<std::uint8_t>(p)].insert(province);
+        }
+    }
+}
+
+void Registry::Impl::load_zones() {
+    std::vector<geography::ZoneFeature> current;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf(cf_zones)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        geography::ZoneFeature feature;
+        detail::decode_zone(it->value().ToStringView(), &feature.zone, &feature.wkb);
+        if (feature.zone.valid_to.empty()) {
+            current.push_back(std::move(feature));
+        }
+    }
+    check(it->status(), "reading zones");
+    auto index = std::make_shared<const geography::ZoneIndex>(std::move(current),
+                                                             options.zone_index);
+    std::lock_guard lock(zones_mutex);
+    zones = std::move(index);
+}
+
+bool Registry::Impl::read_household(std::uint64_t id, Access access, Household* out) const {
+    rocksdb::PinnableSlice value;
+    const auto status =
+        db->Get(rocksdb::ReadOptions(), cf(cf_households), be64_key(id), &value);
+    if (status.IsNotFound()) {
+        return false;
+    }
+    check(status, "reading a household");
+    detail::decode_household(value.ToStringView(), out);
+    out->id = id;
+    out->commune.clear();
+    out->province.clear();
+    if (const auto index = zone_snapshot()) {
+        if (const auto zone = index->find(out->zone_id)) {
+            out->commune = index->zone(*zone).name;
+            out->province = index->zone(*zone).parent_name;
+        }
+    }
+    out->personal.reset();
+    if (access == Access::staff) {
+        rocksdb::PinnableSlice personal;
+        const auto s = db->Get(rocksdb::ReadOptions(), cf(cf_personal), be64_key(id), &personal);
+        if (s.ok()) {
+            out->personal.emplace();
+            detail::decode_personal(personal.ToStringView(), &*out->personal);
+        } else if (!s.IsNotFound()) {
+            check(s, "reading personal fields");
+        }
+    }
+    return true;
+}
+
+std::uint16_t Registry::Impl::last_unit(rocksdb::Iterator* it, std::uint64_t base) const {
+    it->SeekForPrev(be64_key(base | unit_mask));
+    if (it->Valid()) {
+        const std::uint64_t key = detail::get_be64(it->key().ToStringView());
+        if ((key & ~unit_mask) == (base & ~unit_mask)) {
+            return static_cast<std::uint16_t>(key & unit_mask);
+        }
+    } else {
+        check(it->status(), "reading codes");
+    }
+    return 0;
+}
+
+void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access access,
+                            std::vector<Household>* out, std::vector<std::string>* notes,
+                            bool* all_moved) const {
+    const auto visit = [&](std::uint64_t key, std::string_view value) {
+        if (value.size() != 9) {
+            throw std::runtime_error(path + ": corrupt code entry");
+        }
+        const std::uint64_t id = detail::get_be64(value);
+        Household household;
+        if (!read_household(id, access, &household)) {
+            throw std::runtime_error(path + ": code entry names a missing household " +
+                                     std::to_string(id));
+        }
+        const auto state = static_cast<CodeState>(value[8]);
+        if (state == CodeState::moved) {
+            notes->push_back("code " +
+                             std::string(HouseholdCode::from_key(key).display().view()) +
+                             " belonged to household " + std::to_string(id) +
+                             " before it moved; its code is now " +
+                             std::string(household.code.display().view()));
+        } else {
+            *all_moved = false;
+        }
+        if (household.status == HouseholdStatus::retired) {
+            notes->push_back("household " + std::to_string(id) + " is retired");
+        }
+        out->push_back(std::move(household));
+    };
+    *all_moved = true;
+    if (!whole_cell) {
+        rocksdb::PinnableSlice value;
+        const std::uint64_t key = code.key();
+        const auto status = db->Get(rocksdb::ReadOptions(), cf(cf_codes), be64_key(key), &value);
+        if (status.ok()) {
+            visit(key, value.ToStringView());
+        } else if (!status.IsNotFound()) {
+            check(status, "reading a code");
+        }
+        return;
+    }
+    const std::uint64_t base = code.key() & ~unit_mask;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf(cf_codes)));
+    for (it->Seek(be64_key(base)); it->Valid(); it->Next()) {
+        const std::uint64_t key = detail::get_be64(it->key().ToStringView());
+        if ((key & ~unit_mask) != base) {
+            break;
+        }
+        visit(key, it->value().ToStringView());
+    }
+    check(it->status(), "reading codes");
+}
+
+void Registry::Impl::suggest(const HouseholdCode& code, std::vector<Suggestion>* out) const {
+    const auto canonical = code.canonical();
+    const std::string text(canonical.view().substr(0, HouseholdCode::canonical_length));
+    const std::string unit_suffix(canonical.view().substr(HouseholdCode::canonical_length));
+    std::vector<std::pair<HouseholdCode, std::string>> candidates;
+    const auto consider = [&](const std::string& variant, std::string edit) {
+        const auto parsed = HouseholdCode::parse(variant + unit_suffix);
+        if (parsed) {
+            candidates.emplace_back(*parsed, std::move(edit));
+        }
+    };
+    constexpr std::string_view digits = "0123456789";
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const std::string_view symbols = i < HouseholdCode::postcode_length ? digits : olc::alphabet;
+        for (const char c : symbols) {
+            if (c != text[i]) {
+                std::string variant = text;
+                variant[i] = c;
+                consider(variant, "character " + std::to_string(i + 1) + ": " + text[i] + " -> " + c);
+            }
+        }
+        if (i + 1 < text.size() && text[i] != text[i + 1]) {
+            std::string variant = text;
+            std::swap(variant[i], variant[i + 1]);
+            consider(variant, "characters " + std::to_string(i + 1) + "-" + std::to_string(i + 2) +
+                                  " swapped");
+        }
+    }
+    std::vector<std::string> keys;
+    keys.reserve(candidates.size());
+    for (const auto& candidate : candidates) {
+        keys.push_back(be64_key(candidate.first.key()));
+    }
+    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+    std::vector<rocksdb::PinnableSlice> values(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    db->MultiGet(rocksdb::ReadOptions(), cf(cf_codes), keys.size(), slices.data(), values.data(),
+                 statuses.data());
+    const auto index = zone_snapshot();
+    for (std::size_t i = 0; i < keys.size() && out->size() < 10; ++i) {
+        if (!statuses[i].ok() || values[i].size() != 9) {
+            continue;
+        }
+        const std::uint64_t id = detail::get_be64(values[i].ToStringView());
+        Household household;
+        if (!read_household(id, Access::anonymous, &household)) {
+            continue;
+        }
+        // Consistent with the postcode: the household's zone carries the code's postcode.
+        const auto zone = index ? index->find(household.zone_id) : std::nullopt;
+        if (!zone || index->zone(*zone).postcode != candidates[i].first.postcode()) {
+            continue;
+        }
+        out->push_back({candidates[i].first, id, std::move(candidates[i].second)});
+    }
+}
+
+void Registry::Impl::append_history(rocksdb::WriteBatch* batch, const Household& h,
+                                    HistoryAction action, std::string_view actor,
+                                    std::string detail) const {
+    HistoryEvent event;
+    event.sequence = h.version - 1;
+    event.time_ms = h.updated_ms;
+    event.actor = actor;
+    event.action = action;
+    event.detail = std::move(detail);
+    std::string value;
+    detail::encode_history(event, &value);
+    check(batch->Put(cf(cf_history), history_key(h.id, event.sequence), value), "batching history");
+}
+
+void Registry::Impl::put_household(rocksdb::WriteBatch* batch, const Household& h) const {
+    std::string value;
+    detail::encode_household(h, &value);
+    check(batch->Put(cf(cf_households), be64_key(h.id), value), "batching a household");
+}
+
+Registry::Registry(const std::string& path, RegistryOptions options)
+    : m_path(path), m_impl(std::make_unique<Impl>()) {
+    m_impl->path = path;
+    m_impl->options = options;
+    m_impl->open();
+}
+
+Registry::~Registry() = default;
+
+// --- zones -------------------------------------------------------------------------------------
+
+ZoneImportSummary Registry::import_zones(std::vector<geography::ZoneFeature> zones,
+                                         const std::vector<geography::ProvincePrefixes>& prefixes) {
+    m_impl->require_writable();
+    std::sort(zones.begin(), zones.end(),
+              [](const auto& a, const auto& b) { return a.zone.id < b.zone.id; });
+    // Build first: an invalid outline fails before anything is written.
+    auto index = std::make_shared<const geography::ZoneIndex>(zones, m_impl->options.zone_index);
+
+    std::lock_guard lock(m_impl->write_mutex);
+    ZoneImportSummary summary;
+    rocksdb::WriteBatch batch;
+    std::unordered_set<std::string> valid_from_dates;
+    for (const auto& feature : zones) {
+        valid_from_dates.insert(feature.zone.valid_from);
+    }
+    const std::string new_from = zones.empty() ? std::string() : zones.front().zone.valid_from;
+    std::unique_ptr<rocksdb::Iterator> it(
+        m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_zones)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        geography::Zone zone;
+        std::string wkb;
+        detail::decode_zone(it->value().ToStringView(), &zone, &wkb);
+        if (valid_from_dates.contains(zone.valid_from)) {
+            m_impl->check(batch.Delete(m_impl->cf(cf_zones), it->key()), "batching zones");
+        } else if (zone.valid_to.empty() && zone.valid_from < new_from) {
+            zone.valid_to = new_from;
+            std::string value;
+            detail::encode_zone(zone, wkb, &value);
+            m_impl->check(batch.Put(m_impl->cf(cf_zones), it->key(), value), "batching zones");
+            ++summary.closed;
+        }
+    }
+    m_impl->check(it->status(), "reading zones");
+    std::string value;
+    for (const auto& feature : zones) {
+        std::string key = feature.zone.id;
+        key.push_back('\0');
+        key.append(feature.zone.valid_from);
+        detail::encode_zone(feature.zone, feature.wkb, &value);
+        m_impl->check(batch.Put(m_impl->cf(cf_zones), key, value), "batching zones");
+        ++summary.zones;
+        summary.with_postcode += feature.zone.postcode != 0 ? 1 : 0;
+    }
+    if (!prefixes.empty()) {
+        std::string table;
+        for (const auto& entry : prefixes) {
+            detail::put_string(&table, entry.province);
+            detail::put_string(&table, std::string(entry.prefixes.begin(), entry.prefixes.end()));
+        }
+        m_impl->check(batch.Put(m_impl->cf(cf_default), key_prefixes, table), "batching prefixes");
+        m_impl->load_prefixes(table);
+    }
+    m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing zones");
+    std::lock_guard zones_lock(m_impl->zones_mutex);
+    m_impl->zones = std::move(index);
+    return summary;
+}
+
+std::shared_ptr<const geography::ZoneIndex> Registry::zones() const {
+    return m_impl->zone_snapshot();
+}
+
+std::vector<geography::Zone> Registry::zone_versions(std::string_view id) const {
+    std::vector<geography::Zone> versions;
+    std::string prefix(id);
+    prefix.push_back('\0');
+    std::unique_ptr<rocksdb::Iterator> it(
+        m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_zones)));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+        geography::Zone zone;
+        std::string wkb;
+        detail::decode_zone(it->value().ToStringView(), &zone, &wkb);
+        versions.push_back(std::move(zone));
+    }
+    m_impl->check(it->status(), "reading zones");
+    return versions;
+}
+
+Result<Place> Registry::where(LatLngE7 point) const {
+    const auto index = m_impl->zone_snapshot();
+    const auto hit = index->locate(point);
+    if (!hit) {
+        return hit.error();
+    }
+    return Place{*hit, index->zone(hit->zone)};
+}
+
+// --- households --------------------------------------------------------------------------------
+
+void Registry::register_households(std::span<const Registration> registrations,
+                                   std::vector<Result<Registered>>* out) {
+    m_impl->require_writable();
+    out->clear();
+    out->reserve(registrations.size());
+    const auto index = m_impl->zone_snapshot();
+    std::lock_guard lock(m_impl->write_mutex);
+
+    // Which (source, external id) pairs exist already, in one MultiGet.
+    std::vector<std::string> external_keys(registrations.size());
+    std::vector<std::size_t> asked;
+    for (std::size_t i = 0; i < registrations.size(); ++i) {
+        if (!registrations[i].external_id.empty()) {
+            external_keys[i] = external_key(registrations[i].source, registrations[i].external_id);
+            asked.push_back(i);
+        }
+    }
+    std::vector<rocksdb::Slice> slices;
+    for (const std::size_t i : asked) {
+        slices.emplace_back(external_keys[i]);
+    }
+    std::vector<rocksdb::PinnableSlice> found(asked.size());
+    std::vector<rocksdb::Status> statuses(asked.size());
+    if (!asked.empty()) {
+        m_impl->db->MultiGet(rocksdb::ReadOptions(), m_impl->cf(cf_external), asked.size(),
+                             slices.data(), found.data(), statuses.data());
+    }
+    std::unordered_map<std::size_t, std::uint64_t> existing;
+    for (std::size_t k = 0; k < asked.size(); ++k) {
+        if (statuses[k].ok() && found[k].size() == 8) {
+            existing.emplace(asked[k], detail::get_be64(found[k].ToStringView()));
+        } else if (!statuses[k].ok() && !statuses[k].IsNotFound()) {
+            m_impl->check(statuses[k], "reading external ids");
+        }
+    }
+
+    rocksdb::WriteBatch batch;
+    std::unordered_map<std::uint64_t, std::uint16_t> units;          // cell base -> last unit
+    std::unordered_map<std::string, std::size_t> batch_external;     // key -> index in out
+    std::unique_ptr<rocksdb::Iterator> codes(
+        m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_codes)));
+    const std::int64_t time = now_ms();
+    std::uint64_t next_id = m_impl->next_id;
+    std::string value;
+    for (std::size_t i = 0; i < registrations.size(); ++i) {
+        const Registration& r = registrations[i];
+        if (const auto it = existing.find(i); it != existing.end()) {
+            Household household;
+            if (!m_impl->read_household(it->second, Access::staff, &household)) {
+                throw std::runtime_error(m_impl->path + ": external id names a missing household");
+            }
+            out->push_back(Registered{std::move(household), false});
+            continue;
+        }
+        if (!external_keys[i].empty()) {
+            if (const auto it = batch_external.find(external_keys[i]); it != batch_external.end()) {
+                const auto& first = (*out)[it->second];
+                out->push_back(first ? Result<Registered>(Registered{first->household, false})
+                                     : Result<Registered>(first.error()));
+                continue;
+            }
+            batch_external.emplace(external_keys[i], out->size());
+        }
+        const auto hit = index->locate(r.location);
+        if (!hit) {
+            out->push_back(hit.error());
+            continue;
+        }
+        const geography::Zone& zone = index->zone(hit->zone);
+        if (zone.postcode == 0) {
+            out->push_back(Error{ErrorCode::not_found, 0, 0, "the point's zone has no postcode"});
+            continue;
+        }
+        const auto base = HouseholdCode::from_grid(zone.postcode, r.location.grid_point(), 1);
+        if (!base) {
+            out->push_back(base.error());
+            continue;
+        }
+        const std::uint64_t base_key = base->key() & ~unit_mask;
+        auto unit_it = units.find(base_key);
+        if (unit_it == units.end()) {
+            unit_it = units.emplace(base_key, m_impl->last_unit(codes.get(), base_key)).first;
+        }
+        if (unit_it->second >= HouseholdCode::max_unit) {
+            out->push_back(Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"});
+            continue;
+        }
+        const auto unit = static_cast<std::uint16_t>(++unit_it->second);
+
+        Household h;
+        h.id = next_id++;
+        h.code = base->with_unit(unit);
+        h.location = r.location;
+        h.address = r.address;
+        h.zone_id = zone.id;
+        h.commune = zone.name;
+        h.province = zone.parent_name;
+        h.source = r.source;
+        h.external_id = r.external_id;
+        h.created_ms = h.updated_ms = time;
+        m_impl->put_household(&batch, h);
+        if (!r.personal.head_of_household.empty() || !r.personal.phone.empty()) {
+            detail::encode_personal(r.personal, &value);
+            m_impl->check(batch.Put(m_impl->cf(cf_personal), be64_key(h.id), value), "batching");
+            h.personal = r.personal;
+        }
+        m_impl->check(batch.Put(m_impl->cf(cf_codes), be64_key(h.code.key()),
+                                code_value(h.id, CodeState::current)),
+                      "batching");
+        m_impl->check(batch.Put(m_impl->cf(cf_spatial), spatial_key(h.location, h.id),
+                                be64_key(h.code.key())),
+                      "batching");
+        if (!external_keys[i].empty()) {
+            m_impl->check(batch.Put(m_impl->cf(cf_external), external_keys[i], be64_key(h.id)),
+                          "batching");
+        }
+        m_impl->append_history(&batch, h, HistoryAction::registered, r.actor,
+                               "code " + std::string(h.code.canonical().view()) + " at " +
+                                   format_location(h.location));
+        out->push_back(Registered{std::move(h), true});
+    }
+    if (next_id != m_impl->next_id) {
+        m_impl->check(batch.Put(m_impl->cf(cf_default), key_next_id, be64_key(next_id)),
+                      "batching");
+        m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing households");
+        m_impl->next_id = next_id;
+    }
+}
+
+Result<Registered> Registry::register_household(const Registration& registration) {
+    std::vector<Result<Registered>> out;
+    register_households(std::span(&registration, 1), &out);
+    return std::move(out.front());
+}
+
+Result<Household> Registry::get(std::uint64_t id, Access access) const {
+    Household household;
+    if (!m_impl->read_household(id, access, &household)) {
+        return Error{ErrorCode::not_found, 0, 0, "no household with this id"};
+    }
+    return household;
+}
+
+Result<Household> Registry::find_external(std::string_view source, std::string_view external_id,
+                                          Access access) const {
+    rocksdb::PinnableSlice value;
+    const auto status = m_impl->db->Get(rocksdb::ReadOptions(), m_impl->cf(cf_external),
+                                        external_key(source, external_id), &value);
+    if (status.IsNotFound()) {
+        return Error{ErrorCode::not_found, 0, 0, "no household with this source and external id"};
+    }
+    m_impl->check(status, "reading external ids");
+    return get(detail::get_be64(value.ToStringView()), access);
+}
+
+std::uint64_t Registry::household_count() const {
+    std::lock_guard lock(m_impl->write_mutex);
+    return m_impl->next_id - 1;
+}
+
+Result<Resolution> Registry::resolve(std::string_view text, Access access) const {
+    const auto parsed = HouseholdCode::parse(text);
+    if (!parsed) {
+        return parsed.error();
+    }
+    Resolution resolution;
+    resolution.code = *parsed;
+    const bool whole_cell = parsed->unit() == 1;
+    bool all_moved = true;
+    m_impl->lookup(*parsed, whole_cell, access, &resolution.households, &resolution.notes,
+                   &all_moved);
+    if (!resolution.households.empty()) {
+        resolution.match = all_moved ? ResolveMatch::moved : ResolveMatch::exact;
+        return resolution;
+    }
+
+    // Not registered as written: the postcode may be pre-2025 or mistyped. Find the zones the
+    // cell may lie in: first those of the provinces holding the postcode's 2-digit prefix, then
+    // any zone whose postcode is one typo away.
+    const auto index = m_impl->zone_snapshot();
+    const std::uint32_t typed = parsed->postcode();
+    const std::string typed_text = postcode_text(typed);
+    const auto one_edit = [&](std::uint32_t postcode) {
+        const std::string other = postcode_text(postcode);
+        int differences = 0;
+        for (std::size_t i = 0; i < 5; ++i) {
+            differences += other[i] != typed_text[i] ? 1 : 0;
+        }
+        if (differences == 1) {
+            return true;
+        }
+        for (std::size_t i = 0; i + 1 < 5; ++i) {
+            std::string swapped = typed_text;
+            std::swap(swapped[i], swapped[i + 1]);
+            if (swapped == other) {
+                return true;
+            }
+        }
+        return false;
+    };
+    const auto prefix_it = m_impl->prefix_provinces.find(typed / 1000);
+    for (int tier = 0; tier < 2 && resolution.households.empty(); ++tier) {
+        std::vector<bool> allowed(index->size(), false);
+        geography::Bounds box{90.0, 180.0, -90.0, -180.0};
+        for (std::uint32_t z = 0; z < index->size(); ++z) {
+            const auto& zone = index->zone(z);
+            const bool ok = tier == 0 ? (prefix_it != m_impl->prefix_provinces.end() &&
+                                         prefix_it->second.contains(province_key(zone.parent_name)))
+                                      : one_edit(zone.postcode);
+            if (ok && zone.postcode != typed) {
+                allowed[z] = true;
+                const auto b = index->bounds(z);
+                box = {std::min(box.south_deg, b.south_deg), std::min(box.west_deg, b.west_deg),
+                       std::max(box.north_deg, b.north_deg), std::max(box.east_deg, b.east_deg)};
+            }
+        }
+        if (box.south_deg > box.north_deg) {
+            continue;
+        }
+        for (int lat = static_cast<int>(std::floor(box.south_deg));
+             lat <= static_cast<int>(std::floor(box.north_deg)); ++lat) {
+            for (int lng = static_cast<int>(std::floor(box.west_deg));
+                 lng <= static_cast<int>(std::floor(box.east_deg)); ++lng) {
+                const auto area = parsed->area_in(lat, lng);
+                const auto centre = LatLngE7::from_degrees(area.center_lat_deg(),
+                                                           area.center_lng_deg());
+                const auto hit = centre ? index->locate(*centre) : Result<geography::ZoneHit>(
+                                                                      centre.error());
+                if (!hit || !allowed[hit->zone]) {
+                    continue;
+                }
+                const auto& zone = index->zone(hit->zone);
+                const auto corrected = HouseholdCode::from_key(
+                    (std::uint64_t{zone.postcode} << 45U) | (parsed->key() & ((std::uint64_t{1} << 45U) - 1)));
+                std::vector<Household> found;
+                std::vector<std::string> notes;
+                m_impl->lookup(corrected, whole_cell, access, &found, &notes, &all_moved);
+                if (found.empty()) {
+                    continue;
+                }
+                resolution.code = corrected;
+                resolution.match = ResolveMatch::postcode_replaced;
+                resolution.notes.push_back(
+                    "postcode " + typed_text + (tier == 0 ? " is not current" : " is unknown") +
+                    "; the cell lies in " + zone.name + ", " + zone.parent_name + ", postcode " +
+                    postcode_text(zone.postcode));
+                resolution.notes.insert(resolution.notes.end(), notes.begin(), notes.end());
+                resolution.households.insert(resolution.households.end(),
+                                             std::make_move_iterator(found.begin()),
+                                             std::make_move_iterator(found.end()));
+            }
+        }
+    }
+    if (resolution.households.empty()) {
+        resolution.match = ResolveMatch::not_found;
+        m_impl->suggest(*parsed, &resolution.suggestions);
+    }
+    return resolution;
+}
+
+void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
+                       std::vector<Nearby>* out, Access access) const {
+    out->clear();
+    if (k == 0 || !(max_distance_m >= 0.0)) {
+        return;
+    }
+    struct Candidate {
+        double distance_m;
+        std::uint64_t id;
+    };
+    std::vector<Candidate> candidates;
+    std::vector<detail::MortonRange> ranges;
+    std::unique_ptr<rocksdb::Iterator> it(
+        m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_spatial)));
+    const double cos_lat = std::max(0.01, std::cos(point.lat_deg() * 3.14159265358979323846 / 180));
+    constexpr double e7_per_m = 1e7 / 111'195.0;  // along a meridian (mean Earth radius)
+    double half_m = 16.0;
+    for (;;) {
+        half_m = std::min(half_m, max_distance_m);
+        const auto dlat = static_cast<std::int64_t>(std::ceil(half_m * e7_per_m)) + 1;
+        const auto dlng = static_cast<std::int64_t>(std::ceil(half_m * e7_per_m / cos_lat)) + 1;
+        const std::int64_t lat = point.lat_e7 + detail::lat_offset_e7;
+        const std::int64_t lng = point.lng_e7 + detail::lng_offset_e7;
+        const auto clamp = [](std::int64_t v, std::int64_t hi) {
+            return static_cast<std::uint32_t>(std::clamp<std::int64_t>(v, 0, hi));
+        };
+        const std::uint32_t lat0 = clamp(lat - dlat, 2 * detail::lat_offset_e7);
+        const std::uint32_t lat1 = clamp(lat + dlat, 2 * detail::lat_offset_e7);
+        const std::uint32_t lng0 = clamp(lng - dlng, 2 * detail::lng_offset_e7);
+        const std::uint32_t lng1 = clamp(lng + dlng, 2 * detail::lng_offset_e7);
+        detail::cover(lat0, lat1, lng0, lng1, 4, &ranges);
+        candidates.clear();
+        for (const auto& range : ranges) {
+            for (it->Seek(be64_key(range.begin)); it->Valid(); it->Next()) {
+                const std::string_view key = it->key().ToStringView();
+                const std::uint64_t m = detail::get_be64(key);
+                if (range.end != 0 && m >= range.end) {
+                    break;
+                }
+                const LatLngE7 location = detail::location_of_morton(m);
+                const double d = distance_m(point, location);
+                if (d <= half_m) {
+                    candidates.push_back({d, detail::get_be64(key, 8)});
+                }
+            }
+            m_impl->check(it->status(), "reading the spatial index");
+        }
+        // Every household within half_m lies inside the box, so the k nearest within half_m
+        // are final once there are k of them, or once the search reached max_distance_m.
+        if (candidates.size() >= k || half_m >= max_distance_m) {
+            break;
+        }
+        half_m *= 4.0;
+    }
+    const std::size_t n = std::min(k, candidates.size());
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n),
+                      candidates.end(), [](const Candidate& a, const Candidate& b) {
+                          return a.distance_m < b.distance_m ||
+                                 (a.distance_m == b.distance_m && a.id < b.id);
+                      });
+    for (std::size_t i = 0; i < n; ++i) {
+        Nearby nearby;
+        if (m_impl->read_household(candidates[i].id, access, &nearby.household)) {
+            nearby.distance_m = candidates[i].distance_m;
+            out->push_back(std::move(nearby));
+        }
+    }
+}
+
+void Registry::within(const geography::Bounds& box,
+                      const std::function<bool(const HouseholdPoint&)>& visit) const {
+    const auto to_e7 = [](double deg, std::int64_t offset) {
+        return static_cast<std::uint32_t>(std::clamp<std::int64_t>(
+            static_cast<std::int64_t>(std::llround(deg * 1e7)) + offset, 0, 2 * offset));
+    };
+    if (!(box.south_deg <= box.north_deg) || !(box.west_deg <= box.east_deg)) {
+        return;
+    }
+    const std::uint32_t lat0 = to_e7(box.south_deg, detail::lat_offset_e7);
+    const std::uint32_t lat1 = to_e7(box.north_deg, detail::lat_offset_e7);
+    const std::uint32_t lng0 = to_e7(box.west_deg, detail::lng_offset_e7);
+    const std::uint32_t lng1 = to_e7(box.east_deg, detail::lng_offset_e7);
+    std::vector<detail::MortonRange> ranges;
+    detail::cover(lat0, lat1, lng0, lng1, 64, &ranges);
+    std::unique_ptr<rocksdb::Iterator> it(
+        m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_spatial)));
+    for (const auto& range : ranges) {
+        for (it->Seek(be64_key(range.begin)); it->Valid(); it->Next()) {
+            const std::string_view key = it->key().ToStringView();
+            const std::uint64_t m = detail::get_be64(key);
+            if (range.end != 0 && m >= range.end) {
+                break;
+            }
+            std::uint32_t lat = 0;
+            std::uint32_t lng = 0;
+            detail::unmorton(m, &lat, &lng);
+            if (lat < lat0 || lat > lat1 || lng < lng0 || lng > lng1) {
+                continue;
+            }
+            HouseholdPoint point;
+            point.id = detail::get_be64(key, 8);
+            point.location = detail::location_of_morton(m);
+            point.code = HouseholdCode::from_key(detail::get_be64(it->value().ToStringView()));
+            if (!visit(point)) {
+                return;
+            }
+        }
+        m_impl->check(it->status(), "reading the spatial index");
+    }
+}
+
+Result<Household> Registry::update_address(std::uint64_t id, const Address& address,
+                                           std::string_view actor) {
+    m_impl->require_writable();
+    std::lock_guard lock(m_impl->write_mutex);
+    Household h;
+    if (!m_impl->read_household(id, Access::staff, &h)) {
+        return Error{ErrorCode::not_found, 0, 0, "no household with this id"};
+    }
+    if (h.status == HouseholdStatus::retired) {
+        return Error{ErrorCode::retired, 0, 0, "a retired household cannot change"};
+    }
+    const auto describe = [](const Address& a) {
+        return "'" + a.house_number + "', '" + a.street + "', '" + a.hamlet + "'";
+    };
+    std::string detail = "address " + describe(h.address) + " -> " + describe(address);
+    h.address = address;
+    h.version += 1;
+    h.updated_ms = std::max(now_ms(), h.updated_ms);
+    rocksdb::WriteBatch batch;
+    m_impl->put_household(&batch, h);
+    m_impl->append_history(&batch, h, HistoryAction::address_updated, actor, std::move(detail));
+    m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing an address");
+    return h;
+}
+
+Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::string_view actor) {
+    m_impl->require_writable();
+    const auto index = m_impl->zone_snapshot();
+    std::lock_guard lock(m_impl->write_mutex);
+    Household h;
+    if (!m_impl->read_household(id, Access::staff, &h)) {
+        return Error{ErrorCode::not_found, 0, 0, "no household with this id"};
+    }
+    if (h.status == HouseholdStatus::retired) {
+        return Error{ErrorCode::retired, 0, 0, "a retired household cannot move"};
+    }
+    const auto hit = index->locate(location);
+    if (!hit) {
+        return hit.error();
+    }
+    const auto& zone = index->zone(hit->zone);
+    const auto base = HouseholdCode::from_grid(zone.postcode, location.grid_point(), 1);
+    if (!base) {
+        return base.error();
+    }
+    rocksdb::WriteBatch batch;
+    const HouseholdCode old_code = h.code;
+    const LatLngE7 old_location = h.location;
+    const bool same_cell = (base->key() & ~unit_mask) == (old_code.key() & ~unit_mask);
+    if (!same_cell) {
+        std::unique_ptr<rocksdb::Iterator> codes(
+            m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_codes)));
+        const std::uint16_t last = m_impl->last_unit(codes.get(), base->key());
+        if (last >= HouseholdCode::max_unit) {
+            return Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"};
+        }
+        h.code = base->with_unit(static_cast<std::uint16_t>(last + 1));
+        m_impl->check(batch.Put(m_impl->cf(cf_codes), be64_key(old_code.key()),
+                                code_value(id, CodeState::moved)),
+                      "batching");
+        m_impl->check(batch.Put(m_impl->cf(cf_codes), be64_key(h.code.key()),
+                                code_value(id, CodeState::current)),
+                      "batching");
+    }
+    h.location = location;
+    h.zone_id = zone.id;
+    h.commune = zone.name;
+    h.province = zone.parent_name;
+    h.version += 1;
+    h.updated_ms = std::max(now_ms(), h.updated_ms);
+    m_impl->check(batch.Delete(m_impl->cf(cf_spatial), spatial_key(old_location, id)), "batching");
+    m_impl->check(batch.Put(m_impl->cf(cf_spatial), spatial_key(location, id),
+                            be64_key(h.code.key())),
+                  "batching");
+    m_impl->put_household(&batch, h);
+    m_impl->append_history(&batch, h, HistoryAction::moved, actor,
+                           "code " + std::string(old_code.canonical().view()) + " -> " +
+                               std::string(h.code.canonical().view()) + ", location " +
+                               format_location(old_location) + " -> " + format_location(location));
+    m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing a move");
+    return h;
+}
+
+Result<Household> Registry::retire(std::uint64_t id, std::string_view actor,
+                                   std::string_view reason) {
+    m_impl->require_writable();
+    std::lock_guard lock(m_impl->write_mutex);
+    Household h;
+    if (!m_impl->read_household(id, Access::staff, &h)) {
+        return Error{ErrorCode::not_found, 0, 0, "no household with this id"};
+    }
+    if (h.status == HouseholdStatus::retired) {
+        return Error{ErrorCode::retired, 0, 0, "the household is retired already"};
+    }
+    h.status = HouseholdStatus::retired;
+    h.version += 1;
+    h.updated_ms = std::max(now_ms(), h.updated_ms);
+    rocksdb::WriteBatch batch;
+    m_impl->check(batch.Delete(m_impl->cf(cf_spatial), spatial_key(h.location, id)), "batching");
+    m_impl->put_household(&batch, h);
+    m_impl->append_history(&batch, h, HistoryAction::retired, actor,
+                           "retired: " + std::string(reason));
+    m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing a retirement");
+    return h;
+}
+
+std::vector<HistoryEvent> Registry::history(std::uint64_t id) const {
+    std::vector<HistoryEvent> events;
+    const std::string prefix = be64_key(id);
+    std::unique_ptr<rocksdb::Iterator> it(
+        m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_history)));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+        HistoryEvent event;
+        detail::decode_history(it->value().ToStringView(), &event);
+        event.sequence = detail::get_be32(it->key().ToStringView(), 8);
+        events.push_back(std::move(event));
+    }
+    m_impl->check(it->status(), "reading history");
+    return events;
+}
+
+// --- operations --------------------------------------------------------------------------------
+
+void Registry::checkpoint(const std::string& path) const {
+    rocksdb::Checkpoint* raw = nullptr;
+    m_impl->check(rocksdb::Checkpoint::Create(m_impl->db, &raw), "creating a checkpoint");
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    const auto status = checkpoint->CreateCheckpoint(path);
+    if (!status.ok()) {
+        throw std::runtime_error(path + ": cannot write a checkpoint of " + m_impl->path + ": " +
+                                 status.ToString());
+    }
+}
+
+void Registry::compact() {
+    m_impl->require_writable();
+    for (auto* family : m_impl->families) {
+        m_impl->check(m_impl->db->Flush(rocksdb::FlushOptions(), family), "flushing");
+        rocksdb::CompactRangeOptions options;
+        options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+        m_impl->check(m_impl->db->CompactRange(options, family, nullptr, nullptr), "compacting");
+    }
+}
+
+std::uint64_t Registry::disk_bytes() const {
+    std::uint64_t total = 0;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(m_impl->path, error)) {
+        if (entry.is_regular_file(error)) {
+            total += entry.file_size(error);
+        }
+    }
+    return total;
+}
+
+}  // namespace diachi::store
