@@ -62,7 +62,8 @@ std::int64_t scale_fraction(std::string_view digits, std::int64_t scale, bool* i
 std::int64_t scaled_floor(const DecimalParts& parts, std::int64_t integer,
                           std::int64_t scale) noexcept {
     bool inexact = false;
-    const std::int64_t magnitude = integer * scale + scale_fraction(parts.fraction, scale, &inexact);
+    const std::int64_t magnitude =
+        integer * scale + scale_fraction(parts.fraction, scale, &inexact);
     return parts.negative ? -magnitude - (inexact ? 1 : 0) : magnitude;
 }
 

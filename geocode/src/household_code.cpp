@@ -305,10 +305,10 @@ Result<HouseholdCode> HouseholdCode::from_grid(std::uint32_t postcode, olc::Grid
     }
     HouseholdCode code;
     code.m_postcode = postcode;
-    code.m_row = static_cast<std::int32_t>((point.lat_steps % olc::lat_steps_per_degree) /
-                                           cell_lat_steps);
-    code.m_col = static_cast<std::int32_t>((point.lng_steps % olc::lng_steps_per_degree) /
-                                           cell_lng_steps);
+    code.m_row =
+        static_cast<std::int32_t>((point.lat_steps % olc::lat_steps_per_degree) / cell_lat_steps);
+    code.m_col =
+        static_cast<std::int32_t>((point.lng_steps % olc::lng_steps_per_degree) / cell_lng_steps);
     code.m_unit = unit;
     return code;
 }
@@ -387,7 +387,9 @@ HouseholdCode::Text format(const HouseholdCode& code, bool display, bool checked
 
 }  // namespace
 
-HouseholdCode::Text HouseholdCode::canonical() const noexcept { return format(*this, false, false); }
+HouseholdCode::Text HouseholdCode::canonical() const noexcept {
+    return format(*this, false, false);
+}
 
 HouseholdCode::Text HouseholdCode::display() const noexcept { return format(*this, true, false); }
 
@@ -436,7 +438,8 @@ void HouseholdCode::recover(olc::GridPoint reference, double max_distance_m,
         const bool all_columns = 2 * lng_reach + 1 >= 360;
         for (int dlng = all_columns ? 0 : -lng_reach; dlng <= (all_columns ? 359 : lng_reach);
              ++dlng) {
-            const int lng_cell = static_cast<int>(detail::floor_mod(lng_base + dlng + 180, 360)) - 180;
+            const int lng_cell =
+                static_cast<int>(detail::floor_mod(lng_base + dlng + 180, 360)) - 180;
             RecoveredCell cell;
             cell.area = area_in(lat_cell, lng_cell);
             cell.distance_m = distance_m(ref_lat, ref_lng, cell.area.center_lat_deg(),

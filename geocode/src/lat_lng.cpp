@@ -22,8 +22,8 @@ Result<std::int64_t> e7_from_decimal(std::string_view text, std::string_view wha
         return Error{ErrorCode::out_of_range, 0, 0, what};
     }
     bool inexact = false;
-    const std::int64_t twice =
-        parts->integer_saturated * 20'000'000 + detail::scale_fraction(parts->fraction, 20'000'000, &inexact);
+    const std::int64_t twice = parts->integer_saturated * 20'000'000 +
+                               detail::scale_fraction(parts->fraction, 20'000'000, &inexact);
     const std::int64_t magnitude = (twice + 1) / 2;
     if (magnitude > limit) {
         return Error{ErrorCode::out_of_range, 0, 0, what};
@@ -56,8 +56,8 @@ Result<LatLngE7> LatLngE7::from_degrees(double lat_deg, double lng_deg) noexcept
 
 Result<LatLngE7> LatLngE7::from_decimal(std::string_view lat_deg,
                                         std::string_view lng_deg) noexcept {
-    const auto lat = e7_from_decimal(lat_deg, "latitude: expected [+-]digits[.digits] in -90..90",
-                                     max_lat_e7);
+    const auto lat =
+        e7_from_decimal(lat_deg, "latitude: expected [+-]digits[.digits] in -90..90", max_lat_e7);
     if (!lat) {
         return lat.error();
     }
@@ -72,9 +72,8 @@ Result<LatLngE7> LatLngE7::from_decimal(std::string_view lat_deg,
 olc::GridPoint LatLngE7::grid_point() const noexcept {
     // 2.5 latitude steps and 0.8192 = 512/625 longitude steps per 1e-7 degree; both offsets are
     // positive, so integer division floors. Latitude 90 is clipped into the last row (spec 2.1).
-    const std::int64_t lat_steps =
-        std::min<std::int64_t>((std::int64_t{lat_e7} + max_lat_e7) * 5 / 2,
-                               olc::lat_steps_total - 1);
+    const std::int64_t lat_steps = std::min<std::int64_t>(
+        (std::int64_t{lat_e7} + max_lat_e7) * 5 / 2, olc::lat_steps_total - 1);
     std::int64_t lng_steps = (std::int64_t{lng_e7} + max_lng_e7) * 512 / 625;
     if (lng_steps >= olc::lng_steps_total) {
         lng_steps -= olc::lng_steps_total;

@@ -29,7 +29,6 @@ constexpr int text_position(int digit_index) noexcept {
 
 // --- encoding ---------------------------------------------------------------------------------
 
-
 }  // namespace
 
 // One rounding step each: the numerators are exact in a double (|n| < 2^53).
@@ -90,12 +89,14 @@ std::int64_t floor_steps(double deg, std::int64_t steps_per_degree) noexcept {
     if (ec != std::errc{}) {
         return floor_x;
     }
-    const auto parts = split_decimal(std::string_view(text, static_cast<std::size_t>(end - text)), {});
+    const auto parts =
+        split_decimal(std::string_view(text, static_cast<std::size_t>(end - text)), {});
     return scaled_floor(*parts, parts->integer_saturated, steps_per_degree);
 }
 
 /// grid_point() for finite input.
-[[gnu::always_inline]] inline GridPoint grid_point_of_finite(double lat_deg, double lng_deg) noexcept {
+[[gnu::always_inline]] inline GridPoint grid_point_of_finite(double lat_deg,
+                                                             double lng_deg) noexcept {
     // Fast path for points on the map: (deg + offset) x steps is within 1e-6 step of the exact
     // product, so when no grid line lies within 1e-4 step, truncating either side of it gives
     // the floor, with no conversion back to double on the way.
@@ -120,9 +121,9 @@ std::int64_t floor_steps(double deg, std::int64_t steps_per_degree) noexcept {
     if (std::fabs(lng_deg) >= 1e9) {
         lng_deg = std::fmod(lng_deg, 360.0);  // exact
     }
-    return detail::normalize(floor_steps(lat_deg, lat_steps_per_degree) + 90 * lat_steps_per_degree,
-                             floor_steps(lng_deg, lng_steps_per_degree) +
-                                 180 * lng_steps_per_degree);
+    return detail::normalize(
+        floor_steps(lat_deg, lat_steps_per_degree) + 90 * lat_steps_per_degree,
+        floor_steps(lng_deg, lng_steps_per_degree) + 180 * lng_steps_per_degree);
 }
 
 constexpr Error not_finite_error{ErrorCode::not_finite, 0, 0,
@@ -243,16 +244,26 @@ std::size_t encode_into(GridPoint point, int length, char* out) noexcept {
         return encode_fixed<11>(lat, lng, out);
     }
     switch (length) {
-        case 2: return encode_fixed<2>(lat, lng, out);
-        case 4: return encode_fixed<4>(lat, lng, out);
-        case 6: return encode_fixed<6>(lat, lng, out);
-        case 8: return encode_fixed<8>(lat, lng, out);
-        case 10: return encode_fixed<10>(lat, lng, out);
-        case 11: return encode_fixed<11>(lat, lng, out);
-        case 12: return encode_fixed<12>(lat, lng, out);
-        case 13: return encode_fixed<13>(lat, lng, out);
-        case 14: return encode_fixed<14>(lat, lng, out);
-        default: return encode_fixed<15>(lat, lng, out);  // longer lengths mean 15
+        case 2:
+            return encode_fixed<2>(lat, lng, out);
+        case 4:
+            return encode_fixed<4>(lat, lng, out);
+        case 6:
+            return encode_fixed<6>(lat, lng, out);
+        case 8:
+            return encode_fixed<8>(lat, lng, out);
+        case 10:
+            return encode_fixed<10>(lat, lng, out);
+        case 11:
+            return encode_fixed<11>(lat, lng, out);
+        case 12:
+            return encode_fixed<12>(lat, lng, out);
+        case 13:
+            return encode_fixed<13>(lat, lng, out);
+        case 14:
+            return encode_fixed<14>(lat, lng, out);
+        default:
+            return encode_fixed<15>(lat, lng, out);  // longer lengths mean 15
     }
 }
 
@@ -425,8 +436,7 @@ bool is_short(std::string_view code) noexcept {
 
 bool is_full(std::string_view code) noexcept {
     const Scan s = scan(code);
-    return s.error.code == ErrorCode::ok && s.separator == separator_position &&
-           on_earth(s.digits);
+    return s.error.code == ErrorCode::ok && s.separator == separator_position && on_earth(s.digits);
 }
 
 // --- decoding -------------------------------------------------------------------------------
@@ -462,7 +472,8 @@ Result<CodeArea> decode(std::string_view code) noexcept {
     // Fast path for the common shape: 8 digits, '+', 2..7 digits, no padding. An invalid
     // character has the value -1, which the OR of all values carries to the end.
     const std::size_t n = code.size();
-    if (n >= separator_position + 3 && n <= max_length + 1 && code[separator_position] == separator) {
+    if (n >= separator_position + 3 && n <= max_length + 1 &&
+        code[separator_position] == separator) {
         const auto d = [code](std::size_t i) {
             return static_cast<int>(detail::olc_digit_values[static_cast<unsigned char>(code[i])]);
         };

@@ -84,6 +84,13 @@ int run_shorten(std::span<const std::string_view> words);
 int run_recover(std::span<const std::string_view> words);
 int run_code(std::span<const std::string_view> words);
 
+/// The registry commands (zones import, import, register, resolve, reverse, where, household,
+/// move, retire, history, backup); -1 when @p command is none of them.
+int run_registry_command(std::string_view command, std::span<const std::string_view> words);
+
+/// `sample zones|households`: the deterministic sample generator of data/.
+int run_sample(std::span<const std::string_view> words);
+
 }  // namespace diachi::cli
 
 #endif  // DIACHI_CLI_CLI_HPP

@@ -25,6 +25,33 @@ Household codes (postcode + 7 grid characters, e.g. "11120 7Q89+XG2"):
   code recover CODE LAT LNG [--max-distance-m M]
                                    candidate cells for a code near a reference point
 
+Zones and the household registry (every command takes --store DIR, or DIACHI_STORE):
+  zones import FILE [--postcodes CSV] [--prefixes TSV] [--id-field F] [--name-field F]
+        [--parent-id-field F] [--parent-name-field F] [--postcode-field F] [--layer L]
+        [--crs CRS] [--valid-from YYYY-MM-DD]
+                                   store the zones of any GDAL vector file as the current set
+  where LAT LNG                    the commune, province and postcode of a point
+  register LAT LNG [--house-number T] [--street T] [--hamlet T] [--head T] [--phone T]
+        [--source S] [--external-id ID] [--actor A]
+                                   register a household; prints its code
+  import FILE [--lat-field F --lng-field F] [--crs CRS] [--id-field F] [--source S]
+        [--house-number-field F] [--street-field F] [--hamlet-field F] [--batch-size N]
+        [--progress timed|batch|none]
+                                   bulk import from CSV or any GDAL vector file
+  resolve CODE [--staff]           the household(s) of a code; old postcodes, did-you-mean
+  reverse LAT LNG [--k N] [--max-distance-m M] [--staff]
+                                   the nearest households and the point's commune
+  household ID [--staff]           one household (--staff adds personal fields)
+  move ID LAT LNG                  new location, new code; the old code keeps resolving
+  retire ID [--reason T]           retire a household; its codes stay reserved
+  history ID                       every change to a household
+  backup DIR                       a consistent checkpoint another process can serve from
+
+Sample data (deterministic):
+  sample zones DIR                 sample communes and postcodes (when no real data is at hand)
+  sample households ZONES.geojson --postcodes CSV --count N --out FILE.csv [--seed S]
+                                   villages of households inside real or sample communes
+
 Options:
   --json       print one JSON object instead of text
   --help       this text
@@ -63,6 +90,12 @@ int main(int argc, char** argv) {
         }
         if (command == "code") {
             return run_code(rest);
+        }
+        if (command == "sample") {
+            return run_sample(rest);
+        }
+        if (const int status = run_registry_command(command, rest); status >= 0) {
+            return status;
         }
         throw UsageError("unknown command '" + std::string(command) + "'");
     } catch (const UsageError& e) {

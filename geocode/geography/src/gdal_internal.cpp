@@ -27,9 +27,9 @@ OGRLayer* layer_of(GDALDataset& dataset, const std::string& path, const std::str
     OGRLayer* layer = name.empty() ? (dataset.GetLayerCount() > 0 ? dataset.GetLayer(0) : nullptr)
                                    : dataset.GetLayerByName(name.c_str());
     if (layer == nullptr) {
-        throw std::runtime_error(path + ": " +
-                                 (name.empty() ? std::string("no layer")
-                                               : "no layer named '" + name + "'"));
+        throw std::runtime_error(
+            path + ": " +
+            (name.empty() ? std::string("no layer") : "no layer named '" + name + "'"));
     }
     return layer;
 }

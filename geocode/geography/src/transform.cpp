@@ -18,9 +18,23 @@ struct Tm3Zone {
 
 // EPSG's VN-2000 / TM-3 projected CRSs (k = 0.9999, false easting 500 km), by central meridian.
 constexpr std::array<Tm3Zone, 17> tm3_zones = {{
-    {103.0, 9205}, {104.0, 9206}, {104.5, 9207}, {104.75, 9208}, {105.0, 5897}, {105.5, 9209},
-    {105.75, 9210}, {106.0, 9211}, {106.25, 9212}, {106.5, 9213}, {107.0, 9214}, {107.25, 9215},
-    {107.5, 9216}, {107.75, 5899}, {108.0, 5898}, {108.25, 9217}, {108.5, 9218},
+    {103.0, 9205},
+    {104.0, 9206},
+    {104.5, 9207},
+    {104.75, 9208},
+    {105.0, 5897},
+    {105.5, 9209},
+    {105.75, 9210},
+    {106.0, 9211},
+    {106.25, 9212},
+    {106.5, 9213},
+    {107.0, 9214},
+    {107.25, 9215},
+    {107.5, 9216},
+    {107.75, 5899},
+    {108.0, 5898},
+    {108.25, 9217},
+    {108.5, 9218},
 }};
 
 constexpr std::string_view tm3_prefix = "VN2000-TM3:";
@@ -120,8 +134,8 @@ Result<SourcePoint> Transform::from_wgs84(LatLngDeg point) const noexcept {
         return Error{ErrorCode::not_finite, 0, 0, "expected finite coordinates"};
     }
     proj_errno_reset(m_impl->operation);
-    const PJ_COORD out = proj_trans(m_impl->operation, PJ_INV,
-                                    proj_coord(point.lng_deg, point.lat_deg, 0.0, 0.0));
+    const PJ_COORD out =
+        proj_trans(m_impl->operation, PJ_INV, proj_coord(point.lng_deg, point.lat_deg, 0.0, 0.0));
     if (!std::isfinite(out.xy.x) || !std::isfinite(out.xy.y) ||
         proj_errno(m_impl->operation) != 0) {
         return Error{ErrorCode::out_of_range, 0, 0, "the point lies outside the CRS's domain"};

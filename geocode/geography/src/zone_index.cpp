@@ -51,9 +51,9 @@ struct ZoneIndex::Impl {
     std::int64_t rows = 0;
     std::int64_t cols = 0;
     std::int64_t block_cols = 0;
-    std::vector<std::uint32_t> block_offset;   // into cells, or uniform_block
-    std::vector<std::uint32_t> block_uniform;  // the value of a uniform block
-    std::vector<std::uint32_t> cells;          // 32 x 32 values per non-uniform block
+    std::vector<std::uint32_t> block_offset;     // into cells, or uniform_block
+    std::vector<std::uint32_t> block_uniform;    // the value of a uniform block
+    std::vector<std::uint32_t> cells;            // 32 x 32 values per non-uniform block
     std::vector<std::uint32_t> candidate_start;  // CSR: candidates of list k
     std::vector<std::uint32_t> candidates;
 
@@ -347,7 +347,9 @@ ZoneIndex::ZoneIndex(std::vector<ZoneFeature> zones, ZoneIndexOptions options)
 
 ZoneIndex::~ZoneIndex() = default;
 
-const std::string& ZoneIndex::wkb(std::uint32_t index) const { return m_impl->shapes.at(index).wkb; }
+const std::string& ZoneIndex::wkb(std::uint32_t index) const {
+    return m_impl->shapes.at(index).wkb;
+}
 
 LatLngE7 ZoneIndex::interior_point(std::uint32_t index) const {
     return m_impl->shapes.at(index).interior;
@@ -401,7 +403,8 @@ Result<ZoneHit> ZoneIndex::locate(LatLngE7 point) const noexcept {
             return;  // a whole cell: that zone's outline is not in it
         }
         const std::uint32_t list = v & ~candidate_flag;
-        for (std::uint32_t k = impl.candidate_start[list]; k < impl.candidate_start[list + 1]; ++k) {
+        for (std::uint32_t k = impl.candidate_start[list]; k < impl.candidate_start[list + 1];
+             ++k) {
             const std::uint32_t z = impl.candidates[k];
             if (near_count < std::size(near) &&
                 std::find(near, near + near_count, z) == near + near_count) {
@@ -419,7 +422,8 @@ Result<ZoneHit> ZoneIndex::locate(LatLngE7 point) const noexcept {
     };
     if (value != 0) {
         const std::uint32_t list = value & ~candidate_flag;
-        for (std::uint32_t k = impl.candidate_start[list]; k < impl.candidate_start[list + 1]; ++k) {
+        for (std::uint32_t k = impl.candidate_start[list]; k < impl.candidate_start[list + 1];
+             ++k) {
             const std::uint32_t z = impl.candidates[k];
             if (impl.intersects(z, ctx, point_geometry())) {
                 GEOSGeom_destroy_r(ctx, geometry);

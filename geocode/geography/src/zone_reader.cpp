@@ -183,7 +183,8 @@ std::vector<ProvincePrefixes> read_prefix_table(const std::string& path) {
                 throw std::runtime_error(path + ": row " + std::to_string(row) + ": prefix '" +
                                          word + "' is not 2 digits");
             }
-            entry.prefixes.push_back(static_cast<std::uint8_t>((word[0] - '0') * 10 + word[1] - '0'));
+            entry.prefixes.push_back(
+                static_cast<std::uint8_t>((word[0] - '0') * 10 + word[1] - '0'));
         }
         if (entry.province.empty() || entry.prefixes.empty()) {
             throw std::runtime_error(path + ": row " + std::to_string(row) +

@@ -17,25 +17,25 @@ namespace diachi {
 
 /// What went wrong. The numeric values are stable: bindings and the HTTP API expose them.
 enum class ErrorCode : std::uint8_t {
-    ok = 0,                   ///< no error
-    empty_input = 1,          ///< the text holds nothing to parse
-    invalid_character = 2,    ///< a character outside the expected alphabet (see position)
-    misplaced_separator = 3,  ///< OLC '+' missing, repeated, or not at an even position <= 8
-    misplaced_padding = 4,    ///< OLC '0' padding where the specification does not allow it
-    invalid_length = 5,       ///< too few or too many characters, or a code length not allowed
-    not_full_code = 6,        ///< the operation needs a full code (e.g. decode, shorten)
-    not_short_code = 7,       ///< the operation needs a short code (e.g. recover_nearest)
-    padded_code = 8,          ///< the operation does not accept codes with '0' padding
-    malformed_number = 9,     ///< decimal text not of the form [+-]digits[.digits]
-    not_finite = 10,          ///< NaN or an infinity where a coordinate was expected
-    out_of_range = 11,        ///< a number outside the range the operation accepts
-    bad_check_character = 12, ///< the check character does not match the code
-    bad_unit = 13,            ///< a unit suffix that is not 1..9999 without leading zeros
-    outside_zones = 14,       ///< a point in no zone (at sea, abroad) and not near one
-    not_found = 15,           ///< no household, code or zone by that name is registered
-    unit_exhausted = 16,      ///< every unit suffix of a cell is taken
-    retired = 17,             ///< the household is retired and cannot change any more
-    missing_field = 18,       ///< a required field of an input row is empty or absent
+    ok = 0,                    ///< no error
+    empty_input = 1,           ///< the text holds nothing to parse
+    invalid_character = 2,     ///< a character outside the expected alphabet (see position)
+    misplaced_separator = 3,   ///< OLC '+' missing, repeated, or not at an even position <= 8
+    misplaced_padding = 4,     ///< OLC '0' padding where the specification does not allow it
+    invalid_length = 5,        ///< too few or too many characters, or a code length not allowed
+    not_full_code = 6,         ///< the operation needs a full code (e.g. decode, shorten)
+    not_short_code = 7,        ///< the operation needs a short code (e.g. recover_nearest)
+    padded_code = 8,           ///< the operation does not accept codes with '0' padding
+    malformed_number = 9,      ///< decimal text not of the form [+-]digits[.digits]
+    not_finite = 10,           ///< NaN or an infinity where a coordinate was expected
+    out_of_range = 11,         ///< a number outside the range the operation accepts
+    bad_check_character = 12,  ///< the check character does not match the code
+    bad_unit = 13,             ///< a unit suffix that is not 1..9999 without leading zeros
+    outside_zones = 14,        ///< a point in no zone (at sea, abroad) and not near one
+    not_found = 15,            ///< no household, code or zone by that name is registered
+    unit_exhausted = 16,       ///< every unit suffix of a cell is taken
+    retired = 17,              ///< the household is retired and cannot change any more
+    missing_field = 18,        ///< a required field of an input row is empty or absent
 };
 
 /// A short English description of @p code, e.g. "invalid character". Never empty.

@@ -36,14 +36,14 @@ struct RecoveredCell {
 /// unit. A value type; the default-constructed code is invalid (is_valid() is false).
 class HouseholdCode {
 public:
-    static constexpr std::size_t postcode_length = 5;   ///< digits of the postcode
-    static constexpr std::size_t grid_length = 7;       ///< OLC characters kept (digits 5..11)
-    static constexpr std::size_t canonical_length = 12; ///< postcode + grid characters
-    static constexpr int olc_length = 11;               ///< digits of the underlying OLC
+    static constexpr std::size_t postcode_length = 5;    ///< digits of the postcode
+    static constexpr std::size_t grid_length = 7;        ///< OLC characters kept (digits 5..11)
+    static constexpr std::size_t canonical_length = 12;  ///< postcode + grid characters
+    static constexpr int olc_length = 11;                ///< digits of the underlying OLC
     static constexpr std::uint32_t max_postcode = 99999;
-    static constexpr std::uint16_t max_unit = 9999;     ///< units are 1 (no suffix) .. 9999
-    static constexpr std::int32_t rows = 40000;         ///< 11-digit cells per degree of latitude
-    static constexpr std::int32_t cols = 32000;         ///< 11-digit cells per degree of longitude
+    static constexpr std::uint16_t max_unit = 9999;  ///< units are 1 (no suffix) .. 9999
+    static constexpr std::int32_t rows = 40000;      ///< 11-digit cells per degree of latitude
+    static constexpr std::int32_t cols = 32000;      ///< 11-digit cells per degree of longitude
     /// Symbols of the check character, by value (0..22): letters only, never I, O or U. Values
     /// 10..21 are the OLC letters C..X, which carry the same values inside a code.
     static constexpr std::string_view check_alphabet = "ABDEKLNSTYCFGHJMPQRVWXZ";

@@ -29,7 +29,8 @@ struct LatLngE7 {
                                                        std::string_view lng_deg) noexcept;
 
     /// From fixed-point values. Errors: ErrorCode::out_of_range.
-    [[nodiscard]] static Result<LatLngE7> from_e7(std::int64_t lat_e7, std::int64_t lng_e7) noexcept;
+    [[nodiscard]] static Result<LatLngE7> from_e7(std::int64_t lat_e7,
+                                                  std::int64_t lng_e7) noexcept;
 
     [[nodiscard]] constexpr double lat_deg() const noexcept { return lat_e7 * 1e-7; }
     [[nodiscard]] constexpr double lng_deg() const noexcept { return lng_e7 * 1e-7; }

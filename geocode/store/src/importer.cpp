@@ -138,7 +138,8 @@ ImportSummary import_households(Registry& registry, const std::string& path,
                 if (parsed) {
                     location = *parsed;
                 } else {
-                    fail(record.number, parsed.error().message() + " ('" + lat + "', '" + lng + "')");
+                    fail(record.number,
+                         parsed.error().message() + " ('" + lat + "', '" + lng + "')");
                 }
             } else {
                 const auto y = parse_double(lat);

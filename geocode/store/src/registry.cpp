@@ -24,10 +24,14 @@ namespace diachi::store {
 
 std::string_view name(HistoryAction action) noexcept {
     switch (action) {
-        case HistoryAction::registered: return "registered";
-        case HistoryAction::address_updated: return "address_updated";
-        case HistoryAction::moved: return "moved";
-        case HistoryAction::retired: return "retired";
+        case HistoryAction::registered:
+            return "registered";
+        case HistoryAction::address_updated:
+            return "address_updated";
+        case HistoryAction::moved:
+            return "moved";
+        case HistoryAction::retired:
+            return "retired";
     }
     return "unknown";
 }
@@ -207,8 +211,8 @@ void Registry::Impl::open() {
         status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(db_options), path, descriptors,
                                               &families, &db);
     } else {
-        status = rocksdb::DB::Open(rocksdb::DBOptions(db_options), path, descriptors, &families,
-                                   &db);
+        status =
+            rocksdb::DB::Open(rocksdb::DBOptions(db_options), path, descriptors, &families, &db);
     }
     if (!status.ok()) {
         throw std::runtime_error(path + ": cannot open the registry: " + status.ToString());
@@ -269,16 +273,15 @@ void Registry::Impl::load_zones() {
         }
     }
     check(it->status(), "reading zones");
-    auto index = std::make_shared<const geography::ZoneIndex>(std::move(current),
-                                                             options.zone_index);
+    auto index =
+        std::make_shared<const geography::ZoneIndex>(std::move(current), options.zone_index);
     std::lock_guard lock(zones_mutex);
     zones = std::move(index);
 }
 
 bool Registry::Impl::read_household(std::uint64_t id, Access access, Household* out) const {
     rocksdb::PinnableSlice value;
-    const auto status =
-        db->Get(rocksdb::ReadOptions(), cf(cf_households), be64_key(id), &value);
+    const auto status = db->Get(rocksdb::ReadOptions(), cf(cf_households), be64_key(id), &value);
     if (status.IsNotFound()) {
         return false;
     }
@@ -335,8 +338,7 @@ void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access a
         }
         const auto state = static_cast<CodeState>(value[8]);
         if (state == CodeState::moved) {
-            notes->push_back("code " +
-                             std::string(HouseholdCode::from_key(key).display().view()) +
+            notes->push_back("code " + std::string(HouseholdCode::from_key(key).display().view()) +
                              " belonged to household " + std::to_string(id) +
                              " before it moved; its code is now " +
                              std::string(household.code.display().view()));
@@ -385,12 +387,14 @@ void Registry::Impl::suggest(const HouseholdCode& code, std::vector<Suggestion>*
     };
     constexpr std::string_view digits = "0123456789";
     for (std::size_t i = 0; i < text.size(); ++i) {
-        const std::string_view symbols = i < HouseholdCode::postcode_length ? digits : olc::alphabet;
+        const std::string_view symbols =
+            i < HouseholdCode::postcode_length ? digits : olc::alphabet;
         for (const char c : symbols) {
             if (c != text[i]) {
                 std::string variant = text;
                 variant[i] = c;
-                consider(variant, "character " + std::to_string(i + 1) + ": " + text[i] + " -> " + c);
+                consider(variant,
+                         "character " + std::to_string(i + 1) + ": " + text[i] + " -> " + c);
             }
         }
         if (i + 1 < text.size() && text[i] != text[i + 1]) {
@@ -586,8 +590,8 @@ void Registry::register_households(std::span<const Registration> registrations,
     }
 
     rocksdb::WriteBatch batch;
-    std::unordered_map<std::uint64_t, std::uint16_t> units;          // cell base -> last unit
-    std::unordered_map<std::string, std::size_t> batch_external;     // key -> index in out
+    std::unordered_map<std::uint64_t, std::uint16_t> units;       // cell base -> last unit
+    std::unordered_map<std::string, std::size_t> batch_external;  // key -> index in out
     std::unique_ptr<rocksdb::Iterator> codes(
         m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_codes)));
     const std::int64_t time = now_ms();
@@ -773,16 +777,17 @@ Result<Resolution> Registry::resolve(std::string_view text, Access access) const
             for (int lng = static_cast<int>(std::floor(box.west_deg));
                  lng <= static_cast<int>(std::floor(box.east_deg)); ++lng) {
                 const auto area = parsed->area_in(lat, lng);
-                const auto centre = LatLngE7::from_degrees(area.center_lat_deg(),
-                                                           area.center_lng_deg());
-                const auto hit = centre ? index->locate(*centre) : Result<geography::ZoneHit>(
-                                                                      centre.error());
+                const auto centre =
+                    LatLngE7::from_degrees(area.center_lat_deg(), area.center_lng_deg());
+                const auto hit =
+                    centre ? index->locate(*centre) : Result<geography::ZoneHit>(centre.error());
                 if (!hit || !allowed[hit->zone]) {
                     continue;
                 }
                 const auto& zone = index->zone(hit->zone);
-                const auto corrected = HouseholdCode::from_key(
-                    (std::uint64_t{zone.postcode} << 45U) | (parsed->key() & ((std::uint64_t{1} << 45U) - 1)));
+                const auto corrected =
+                    HouseholdCode::from_key((std::uint64_t{zone.postcode} << 45U) |
+                                            (parsed->key() & ((std::uint64_t{1} << 45U) - 1)));
                 std::vector<Household> found;
                 std::vector<std::string> notes;
                 m_impl->lookup(corrected, whole_cell, access, &found, &notes, &all_moved);
@@ -991,9 +996,9 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     h.version += 1;
     h.updated_ms = std::max(now_ms(), h.updated_ms);
     m_impl->check(batch.Delete(m_impl->cf(cf_spatial), spatial_key(old_location, id)), "batching");
-    m_impl->check(batch.Put(m_impl->cf(cf_spatial), spatial_key(location, id),
-                            be64_key(h.code.key())),
-                  "batching");
+    m_impl->check(
+        batch.Put(m_impl->cf(cf_spatial), spatial_key(location, id), be64_key(h.code.key())),
+        "batching");
     m_impl->put_household(&batch, h);
     m_impl->append_history(&batch, h, HistoryAction::moved, actor,
                            "code " + std::string(old_code.canonical().view()) + " -> " +

@@ -77,7 +77,8 @@ public:
     /// Index of the zone with id @p id.
     [[nodiscard]] std::optional<std::uint32_t> find(std::string_view id) const noexcept;
     /// Zones whose postcode is @p postcode (usually one), in index order.
-    [[nodiscard]] std::span<const std::uint32_t> with_postcode(std::uint32_t postcode) const noexcept;
+    [[nodiscard]] std::span<const std::uint32_t> with_postcode(
+        std::uint32_t postcode) const noexcept;
     /// The options the index was built with.
     [[nodiscard]] const ZoneIndexOptions& options() const noexcept { return m_options; }
 

@@ -45,20 +45,20 @@ enum class HouseholdStatus : std::uint8_t {
 
 /// A household as the registry returns it.
 struct Household {
-    std::uint64_t id = 0;     ///< stable, never reused
-    HouseholdCode code;       ///< its current code (postcode, cell, unit)
-    LatLngE7 location;        ///< WGS 84, 1e-7 degree
+    std::uint64_t id = 0;  ///< stable, never reused
+    HouseholdCode code;    ///< its current code (postcode, cell, unit)
+    LatLngE7 location;     ///< WGS 84, 1e-7 degree
     Address address;
-    std::string zone_id;      ///< the commune's id, e.g. "00004"
-    std::string commune;      ///< the commune's name (from the zone)
-    std::string province;     ///< the province's name (from the zone)
+    std::string zone_id;   ///< the commune's id, e.g. "00004"
+    std::string commune;   ///< the commune's name (from the zone)
+    std::string province;  ///< the province's name (from the zone)
     /// Present only for Access::staff readers, and only when recorded.
     std::optional<PersonalFields> personal;
-    std::string source;       ///< where the record came from, e.g. "app", "import:hanoi.csv"
-    std::string external_id;  ///< the source's own id, if any (makes re-imports idempotent)
+    std::string source;           ///< where the record came from, e.g. "app", "import:hanoi.csv"
+    std::string external_id;      ///< the source's own id, if any (makes re-imports idempotent)
     std::int64_t created_ms = 0;  ///< Unix time in milliseconds
     std::int64_t updated_ms = 0;
-    std::uint32_t version = 1;    ///< 1 when registered, +1 per change
+    std::uint32_t version = 1;  ///< 1 when registered, +1 per change
     HouseholdStatus status = HouseholdStatus::active;
 };
 
@@ -76,7 +76,7 @@ struct HistoryEvent {
     std::int64_t time_ms = 0;    ///< Unix time in milliseconds
     std::string actor;           ///< who made the change
     HistoryAction action = HistoryAction::registered;
-    std::string detail;          ///< what changed, e.g. "code 111207Q89XG2 -> 111207Q89XH3"
+    std::string detail;  ///< what changed, e.g. "code 111207Q89XG2 -> 111207Q89XH3"
 };
 
 /// "registered", "address_updated", "moved", "retired".

@@ -20,8 +20,8 @@ namespace diachi::store {
 /// Field mapping and options of an import. A field name left empty is looked for under its
 /// default names; a name given explicitly must exist in the file.
 struct ImportOptions {
-    std::string layer;   ///< layer to read; empty: the first
-    std::string source;  ///< the records' source; empty: "import:<file name>"
+    std::string layer;             ///< layer to read; empty: the first
+    std::string source;            ///< the records' source; empty: "import:<file name>"
     std::string actor = "import";  ///< recorded in each household's history
     /// Latitude / longitude fields in degrees (or northing / easting when @p crs is projected).
     /// Defaults: "lat", "latitude", "vi_do" and "lng", "lon", "longitude", "kinh_do"; when a file
@@ -52,12 +52,12 @@ struct ImportError {
 
 /// Counts so far; reported after each committed batch and returned at the end.
 struct ImportProgress {
-    std::uint64_t rows = 0;       ///< rows read and committed
-    std::uint64_t created = 0;    ///< households registered by this run
-    std::uint64_t existing = 0;   ///< rows registered by an earlier run (same external id)
-    std::uint64_t failed = 0;     ///< rows with an error
-    std::int64_t total_hint = -1; ///< rows in the file when known cheaply, else -1
-    double seconds = 0.0;         ///< since the import started
+    std::uint64_t rows = 0;        ///< rows read and committed
+    std::uint64_t created = 0;     ///< households registered by this run
+    std::uint64_t existing = 0;    ///< rows registered by an earlier run (same external id)
+    std::uint64_t failed = 0;      ///< rows with an error
+    std::int64_t total_hint = -1;  ///< rows in the file when known cheaply, else -1
+    double seconds = 0.0;          ///< since the import started
 };
 
 /// The end of an import.

@@ -53,10 +53,10 @@ struct RegistryOptions {
 struct Registration {
     LatLngE7 location;
     Address address;
-    PersonalFields personal;   ///< optional; empty fields are not stored
-    std::string source;        ///< e.g. "app", "import:ninh_binh.csv"
-    std::string external_id;   ///< the source's id: registering it again returns the first
-    std::string actor;         ///< who registers (recorded in the history)
+    PersonalFields personal;  ///< optional; empty fields are not stored
+    std::string source;       ///< e.g. "app", "import:ninh_binh.csv"
+    std::string external_id;  ///< the source's id: registering it again returns the first
+    std::string actor;        ///< who registers (recorded in the history)
 };
 
 /// The outcome of one registration.
@@ -88,11 +88,11 @@ enum class ResolveMatch : std::uint8_t {
 
 /// The answer to resolve().
 struct Resolution {
-    HouseholdCode code;     ///< the code that matched (its postcode may differ from the input's)
+    HouseholdCode code;  ///< the code that matched (its postcode may differ from the input's)
     ResolveMatch match = ResolveMatch::not_found;
     /// The household with the code, or every household in the cell for a code without unit.
     std::vector<Household> households;
-    std::vector<std::string> notes;  ///< what was done to find them, for people
+    std::vector<std::string> notes;       ///< what was done to find them, for people
     std::vector<Suggestion> suggestions;  ///< when nothing matched
 };
 

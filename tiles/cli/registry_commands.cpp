@@ -1,0 +1,618 @@
+// The registry commands: zones import, import, register, resolve, reverse, where, household,
+// move, retire, history, backup. All take --store DIR (or the DIACHI_STORE environment variable).
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+
+#include <diachi/geography/zone_reader.hpp>
+#include <diachi/store/importer.hpp>
+#include <diachi/store/registry.hpp>
+
+#include "cli.hpp"
+
+namespace diachi::cli {
+namespace {
+
+using store::Access;
+using store::Household;
+using store::Registry;
+
+std::string store_path(const Args& args) {
+    if (const auto path = args.option("--store")) {
+        return std::string(*path);
+    }
+    if (const char* env = std::getenv("DIACHI_STORE"); env != nullptr && *env != '\0') {
+        return env;
+    }
+    throw UsageError("no store: give --store DIR (or set DIACHI_STORE)");
+}
+
+std::string option_or(const Args& args, std::string_view name, std::string fallback) {
+    const auto value = args.option(name);
+    return value ? std::string(*value) : std::move(fallback);
+}
+
+std::string postcode_text(std::uint32_t postcode) {
+    std::string text = std::to_string(postcode);
+    return std::string(5 - std::min<std::size_t>(5, text.size()), '0') + text;
+}
+
+/// A fixed-point coordinate as its exact decimal text, e.g. 210285110 -> "21.028511".
+std::string e7_text(std::int32_t e7) {
+    const std::int64_t value = e7;
+    const std::uint64_t magnitude = static_cast<std::uint64_t>(value < 0 ? -value : value);
+    std::string fraction = std::to_string(magnitude % 10'000'000);
+    fraction.insert(0, 7 - fraction.size(), '0');
+    while (!fraction.empty() && fraction.back() == '0') {
+        fraction.pop_back();
+    }
+    std::string text = (value < 0 ? "-" : "") + std::to_string(magnitude / 10'000'000);
+    if (!fraction.empty()) {
+        text.append(".").append(fraction);
+    }
+    return text;
+}
+
+/// Appends @p item to a JSON array under construction ("[" then items, closed by the caller).
+void append_item(std::string* list, std::string_view item) {
+    if (list->size() > 1) {
+        list->push_back(',');
+    }
+    list->append(item);
+}
+
+store::RegistryOptions read_only() {
+    store::RegistryOptions options;
+    options.read_only = true;
+    return options;
+}
+
+/// A location typed as decimal text (exact).
+Result<LatLngE7> typed_location(std::string_view lat, std::string_view lng) {
+    return LatLngE7::from_decimal(lat, lng);
+}
+
+std::string household_json(const Household& h) {
+    JsonObject address;
+    address.field("house_number", h.address.house_number)
+        .field("street", h.address.street)
+        .field("hamlet", h.address.hamlet)
+        .field("commune", h.commune)
+        .field("province", h.province);
+    JsonObject out;
+    out.field("id", static_cast<long>(h.id))
+        .field("code", h.code.canonical().view())
+        .field("display", h.code.display().view())
+        .field("postcode", postcode_text(h.code.postcode()))
+        .raw("lat", e7_text(h.location.lat_e7))
+        .raw("lng", e7_text(h.location.lng_e7))
+        .field("zone_id", h.zone_id)
+        .raw("address", address.str())
+        .field("status", store::name(h.status))
+        .field("version", static_cast<long>(h.version))
+        .field("source", h.source)
+        .field("external_id", h.external_id)
+        .field("created_ms", static_cast<long>(h.created_ms))
+        .field("updated_ms", static_cast<long>(h.updated_ms));
+    if (h.personal) {
+        out.raw("personal", JsonObject{}
+                                .field("head_of_household", h.personal->head_of_household)
+                                .field("phone", h.personal->phone)
+                                .str());
+    }
+    return out.str();
+}
+
+void print_household_text(const Household& h) {
+    std::cout << h.code.display().view() << "  id " << h.id << "  "
+              << e7_text(h.location.lat_e7) << ' ' << e7_text(h.location.lng_e7)
+              << "  " << store::name(h.status) << '\n';
+    std::string address;
+    for (const std::string* part :
+         {&h.address.house_number, &h.address.street, &h.address.hamlet, &h.commune, &h.province}) {
+        if (!part->empty()) {
+            address += (address.empty() ? "" : ", ") + *part;
+        }
+    }
+    std::cout << "  " << address << '\n';
+    if (h.personal) {
+        std::cout << "  head " << h.personal->head_of_household << "  phone " << h.personal->phone
+                  << '\n';
+    }
+}
+
+constexpr std::array<std::string_view, 2> staff_json_flags = {"--json", "--staff"};
+
+int run_zones_import(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 14> value_options = {"--store",
+                                                                "--postcodes",
+                                                                "--postcode-id-column",
+                                                                "--postcode-column",
+                                                                "--prefixes",
+                                                                "--layer",
+                                                                "--id-field",
+                                                                "--name-field",
+                                                                "--parent-id-field",
+                                                                "--parent-name-field",
+                                                                "--postcode-field",
+                                                                "--crs",
+                                                                "--valid-from",
+                                                                "--edge-tolerance-m"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(1);
+    const std::string file(args.positional(0, "FILE"));
+    geography::ZoneReadOptions options;
+    options.layer = option_or(args, "--layer", options.layer);
+    options.id_field = option_or(args, "--id-field", options.id_field);
+    options.name_field = option_or(args, "--name-field", options.name_field);
+    options.parent_id_field = option_or(args, "--parent-id-field", options.parent_id_field);
+    options.parent_name_field = option_or(args, "--parent-name-field", options.parent_name_field);
+    options.postcode_field = option_or(args, "--postcode-field", options.postcode_field);
+    options.source_crs = option_or(args, "--crs", options.source_crs);
+    options.valid_from = option_or(args, "--valid-from", options.valid_from);
+    auto zones = geography::read_zones(file, options);
+    std::size_t joined = 0;
+    if (const auto postcodes = args.option("--postcodes")) {
+        const auto table = geography::read_postcode_table(
+            std::string(*postcodes), option_or(args, "--postcode-id-column", "commune_code_gso"),
+            option_or(args, "--postcode-column", "postcode"));
+        joined = geography::join_postcodes(table, &zones);
+    }
+    std::vector<geography::ProvincePrefixes> prefixes;
+    if (const auto path = args.option("--prefixes")) {
+        prefixes = geography::read_prefix_table(std::string(*path));
+    }
+    Registry registry(store_path(args));
+    const auto summary = registry.import_zones(std::move(zones), prefixes);
+    if (args.flag("--json")) {
+        std::cout << JsonObject{}
+                         .field("zones", static_cast<long>(summary.zones))
+                         .field("with_postcode", static_cast<long>(summary.with_postcode))
+                         .field("postcodes_joined", static_cast<long>(joined))
+                         .field("closed", static_cast<long>(summary.closed))
+                         .field("prefix_provinces", static_cast<long>(prefixes.size()))
+                         .str()
+                  << '\n';
+    } else {
+        std::cout << summary.zones << " zones stored (" << summary.with_postcode
+                  << " with a postcode), " << summary.closed << " earlier versions closed, "
+                  << prefixes.size() << " provinces in the prefix table\n";
+    }
+    return exit_ok;
+}
+
+int run_import(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 16> value_options = {
+        "--store",        "--layer",        "--source",
+        "--actor",        "--lat-field",    "--lng-field",
+        "--crs",          "--id-field",     "--house-number-field",
+        "--street-field", "--hamlet-field", "--head-field",
+        "--phone-field",  "--batch-size",   "--progress",
+        "--errors"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(1);
+    const std::string file(args.positional(0, "FILE"));
+    store::ImportOptions options;
+    options.layer = option_or(args, "--layer", "");
+    options.source = option_or(args, "--source", "");
+    options.actor = option_or(args, "--actor", options.actor);
+    options.lat_field = option_or(args, "--lat-field", "");
+    options.lng_field = option_or(args, "--lng-field", "");
+    options.crs = option_or(args, "--crs", "");
+    options.id_field = option_or(args, "--id-field", "");
+    options.house_number_field = option_or(args, "--house-number-field", "");
+    options.street_field = option_or(args, "--street-field", "");
+    options.hamlet_field = option_or(args, "--hamlet-field", "");
+    options.head_field = option_or(args, "--head-field", "");
+    options.phone_field = option_or(args, "--phone-field", "");
+    options.batch_size =
+        static_cast<std::size_t>(args.integer_option("--batch-size", 5000, 1, 1'000'000));
+    const std::string progress_mode = option_or(args, "--progress", "timed");
+    if (progress_mode != "timed" && progress_mode != "batch" && progress_mode != "none") {
+        throw UsageError("--progress takes timed, batch or none");
+    }
+    const auto errors_shown =
+        static_cast<std::size_t>(args.integer_option("--errors", 20, 0, 1'000'000));
+    Registry registry(store_path(args));
+    auto last = std::chrono::steady_clock::now();
+    const auto report_progress = [&](const store::ImportProgress& p) {
+        const auto now = std::chrono::steady_clock::now();
+        if (progress_mode == "none" ||
+            (progress_mode == "timed" && now - last < std::chrono::seconds(1))) {
+            return;
+        }
+        last = now;
+        // "committed" lines name rows whose outcome is durable: the crash test relies on it.
+        std::cerr << "committed " << p.rows;
+        if (p.total_hint > 0) {
+            std::cerr << " of " << p.total_hint;
+        }
+        std::cerr << " rows: " << p.created << " created, " << p.existing << " existing, "
+                  << p.failed << " failed, "
+                  << static_cast<long>(static_cast<double>(p.rows) / std::max(p.seconds, 1e-9))
+                  << " rows/s" << std::endl;
+    };
+    const auto summary = store::import_households(registry, file, options, report_progress);
+    const auto& c = summary.counts;
+    if (args.flag("--json")) {
+        std::string errors = "[";
+        for (std::size_t i = 0; i < summary.errors.size() && i < errors_shown; ++i) {
+            append_item(&errors, JsonObject{}
+                                     .field("row", static_cast<long>(summary.errors[i].row))
+                                     .field("message", summary.errors[i].message)
+                                     .str());
+        }
+        errors += "]";
+        std::cout << JsonObject{}
+                         .field("rows", static_cast<long>(c.rows))
+                         .field("created", static_cast<long>(c.created))
+                         .field("existing", static_cast<long>(c.existing))
+                         .field("failed", static_cast<long>(c.failed))
+                         .field("seconds", c.seconds)
+                         .raw("errors", errors)
+                         .str()
+                  << '\n';
+    } else {
+        for (std::size_t i = 0; i < summary.errors.size() && i < errors_shown; ++i) {
+            std::cerr << file << ": " << summary.errors[i].message << '\n';
+        }
+        if (c.failed > errors_shown) {
+            std::cerr << "... and " << (c.failed - std::min<std::uint64_t>(c.failed, errors_shown))
+                      << " more errors\n";
+        }
+        std::cout << c.rows << " rows: " << c.created << " households registered, " << c.existing
+                  << " already registered, " << c.failed << " rejected, in "
+                  << number_text(std::round(c.seconds * 100) / 100) << " s\n";
+    }
+    return c.failed > 0 ? exit_rejected : exit_ok;
+}
+
+int run_register(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 9> value_options = {
+        "--store", "--house-number", "--street",      "--hamlet", "--head",
+        "--phone", "--source",       "--external-id", "--actor"};
+    const Args args(words, value_options, staff_json_flags);
+    args.expect_at_most(2);
+    const std::string_view lat = args.positional(0, "LAT");
+    const std::string_view lng = args.positional(1, "LNG");
+    const bool json = args.flag("--json");
+    const auto location = typed_location(lat, lng);
+    if (!location) {
+        return report(location.error(), std::string(lat) + " " + std::string(lng), json);
+    }
+    store::Registration r;
+    r.location = *location;
+    r.address.house_number = option_or(args, "--house-number", "");
+    r.address.street = option_or(args, "--street", "");
+    r.address.hamlet = option_or(args, "--hamlet", "");
+    r.personal.head_of_household = option_or(args, "--head", "");
+    r.personal.phone = option_or(args, "--phone", "");
+    r.source = option_or(args, "--source", "cli");
+    r.external_id = option_or(args, "--external-id", "");
+    r.actor = option_or(args, "--actor", "cli");
+    Registry registry(store_path(args));
+    auto result = registry.register_household(r);
+    if (!result) {
+        return report(result.error(), std::string(lat) + " " + std::string(lng), json);
+    }
+    if (!args.flag("--staff")) {
+        result->household.personal.reset();
+    }
+    if (json) {
+        std::cout << JsonObject{}
+                         .field("created", result->created)
+                         .raw("household", household_json(result->household))
+                         .str()
+                  << '\n';
+    } else {
+        std::cout << (result->created ? "registered " : "already registered ");
+        print_household_text(result->household);
+    }
+    return exit_ok;
+}
+
+std::string_view match_name(store::ResolveMatch match) {
+    switch (match) {
+        case store::ResolveMatch::exact:
+            return "exact";
+        case store::ResolveMatch::moved:
+            return "moved";
+        case store::ResolveMatch::postcode_replaced:
+            return "postcode_replaced";
+        case store::ResolveMatch::not_found:
+            return "not_found";
+    }
+    return "unknown";
+}
+
+int run_resolve(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 1> value_options = {"--store"};
+    const Args args(words, value_options, staff_json_flags);
+    args.expect_at_most(1);
+    const std::string_view text = args.positional(0, "CODE");
+    const bool json = args.flag("--json");
+    const Registry registry(store_path(args), read_only());
+    const auto access = args.flag("--staff") ? Access::staff : Access::anonymous;
+    const auto resolution = registry.resolve(text, access);
+    if (!resolution) {
+        return report(resolution.error(), text, json);
+    }
+    const auto& r = *resolution;
+    if (json) {
+        std::string households = "[";
+        for (const auto& h : r.households) {
+            append_item(&households, household_json(h));
+        }
+        std::string notes = "[";
+        for (const auto& note : r.notes) {
+            append_item(&notes, json_string(note));
+        }
+        std::string suggestions = "[";
+        for (const auto& s : r.suggestions) {
+            append_item(&suggestions, JsonObject{}
+                                          .field("code", s.code.canonical().view())
+                                          .field("display", s.code.display().view())
+                                          .field("household_id", static_cast<long>(s.household_id))
+                                          .field("edit", s.edit)
+                                          .str());
+        }
+        std::cout << JsonObject{}
+                         .field("input", text)
+                         .field("match", match_name(r.match))
+                         .field("code", r.code.canonical().view())
+                         .raw("households", households + "]")
+                         .raw("notes", notes + "]")
+                         .raw("suggestions", suggestions + "]")
+                         .str()
+                  << '\n';
+    } else {
+        for (const auto& note : r.notes) {
+            std::cout << "note: " << note << '\n';
+        }
+        for (const auto& h : r.households) {
+            print_household_text(h);
+        }
+        if (r.households.empty()) {
+            std::cerr << "diachi: '" << text << "': not registered\n";
+            for (const auto& s : r.suggestions) {
+                std::cout << "did you mean " << s.code.display().view() << " (" << s.edit << ")\n";
+            }
+        }
+    }
+    return r.households.empty() ? exit_rejected : exit_ok;
+}
+
+int run_reverse(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 3> value_options = {"--store", "--k",
+                                                               "--max-distance-m"};
+    const Args args(words, value_options, staff_json_flags);
+    args.expect_at_most(2);
+    const std::string_view lat = args.positional(0, "LAT");
+    const std::string_view lng = args.positional(1, "LNG");
+    const bool json = args.flag("--json");
+    const auto k = static_cast<std::size_t>(args.integer_option("--k", 5, 1, 1000));
+    const double reach = args.number_option("--max-distance-m", 500.0);
+    const auto location = typed_location(lat, lng);
+    if (!location) {
+        return report(location.error(), std::string(lat) + " " + std::string(lng), json);
+    }
+    const Registry registry(store_path(args), read_only());
+    std::vector<store::Nearby> nearby;
+    registry.reverse(*location, k, reach, &nearby,
+                     args.flag("--staff") ? Access::staff : Access::anonymous);
+    const auto place = registry.where(*location);
+    if (json) {
+        std::string list = "[";
+        for (const auto& n : nearby) {
+            append_item(&list, JsonObject{}
+                                   .field("distance_m", n.distance_m)
+                                   .raw("household", household_json(n.household))
+                                   .str());
+        }
+        JsonObject out;
+        if (place) {
+            out.field("zone_id", place->zone.id)
+                .field("commune", place->zone.name)
+                .field("province", place->zone.parent_name)
+                .field("postcode", postcode_text(place->zone.postcode));
+        } else {
+            out.field("zone_error", name(place.error().code));
+        }
+        std::cout << out.raw("nearest", list + "]").str() << '\n';
+    } else {
+        if (place) {
+            std::cout << place->zone.name << ", " << place->zone.parent_name << "  postcode "
+                      << postcode_text(place->zone.postcode) << '\n';
+        }
+        for (const auto& n : nearby) {
+            std::cout << number_text(std::round(n.distance_m * 10) / 10) << " m  ";
+            print_household_text(n.household);
+        }
+    }
+    return exit_ok;
+}
+
+int run_where(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 1> value_options = {"--store"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(2);
+    const std::string_view lat = args.positional(0, "LAT");
+    const std::string_view lng = args.positional(1, "LNG");
+    const bool json = args.flag("--json");
+    const auto location = typed_location(lat, lng);
+    if (!location) {
+        return report(location.error(), std::string(lat) + " " + std::string(lng), json);
+    }
+    const Registry registry(store_path(args), read_only());
+    const auto place = registry.where(*location);
+    if (!place) {
+        return report(place.error(), std::string(lat) + " " + std::string(lng), json);
+    }
+    const auto& z = place->zone;
+    if (json) {
+        std::cout << JsonObject{}
+                         .field("zone_id", z.id)
+                         .field("commune", z.name)
+                         .field("province_id", z.parent_id)
+                         .field("province", z.parent_name)
+                         .field("postcode", postcode_text(z.postcode))
+                         .field("inside", place->hit.inside)
+                         .field("distance_m", place->hit.distance_m)
+                         .field("valid_from", z.valid_from)
+                         .str()
+                  << '\n';
+    } else {
+        std::cout << z.name << ", " << z.parent_name << "  (zone " << z.id << ")  postcode "
+                  << postcode_text(z.postcode);
+        if (!place->hit.inside) {
+            std::cout << "  [outside the outline by "
+                      << number_text(std::round(place->hit.distance_m)) << " m]";
+        }
+        std::cout << '\n';
+    }
+    return exit_ok;
+}
+
+std::uint64_t household_id(const Args& args) {
+    const std::string_view text = args.positional(0, "ID");
+    std::uint64_t id = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || end != text.data() + text.size() || id == 0) {
+        throw UsageError("ID must be a household id (a positive number), got '" +
+                         std::string(text) + "'");
+    }
+    return id;
+}
+
+int print_result(const Result<Household>& h, std::string_view input, bool json) {
+    if (!h) {
+        return report(h.error(), input, json);
+    }
+    if (json) {
+        std::cout << household_json(*h) << '\n';
+    } else {
+        print_household_text(*h);
+    }
+    return exit_ok;
+}
+
+int run_household(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 1> value_options = {"--store"};
+    const Args args(words, value_options, staff_json_flags);
+    args.expect_at_most(1);
+    const Registry registry(store_path(args), read_only());
+    return print_result(
+        registry.get(household_id(args), args.flag("--staff") ? Access::staff : Access::anonymous),
+        args.positional(0, "ID"), args.flag("--json"));
+}
+
+int run_move(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 2> value_options = {"--store", "--actor"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(3);
+    const auto location = typed_location(args.positional(1, "LAT"), args.positional(2, "LNG"));
+    if (!location) {
+        return report(location.error(), args.positional(1, "LAT"), args.flag("--json"));
+    }
+    Registry registry(store_path(args));
+    auto h = registry.move(household_id(args), *location, option_or(args, "--actor", "cli"));
+    if (h) {
+        h->personal.reset();
+    }
+    return print_result(h, args.positional(0, "ID"), args.flag("--json"));
+}
+
+int run_retire(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 3> value_options = {"--store", "--actor", "--reason"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(1);
+    Registry registry(store_path(args));
+    auto h = registry.retire(household_id(args), option_or(args, "--actor", "cli"),
+                             option_or(args, "--reason", ""));
+    if (h) {
+        h->personal.reset();
+    }
+    return print_result(h, args.positional(0, "ID"), args.flag("--json"));
+}
+
+int run_history(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 1> value_options = {"--store"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(1);
+    const std::uint64_t id = household_id(args);
+    const Registry registry(store_path(args), read_only());
+    const auto events = registry.history(id);
+    if (events.empty()) {
+        return report(Error{ErrorCode::not_found, 0, 0, "no household with this id"},
+                      args.positional(0, "ID"), args.flag("--json"));
+    }
+    if (args.flag("--json")) {
+        std::string list = "[";
+        for (const auto& e : events) {
+            append_item(&list, JsonObject{}
+                                   .field("sequence", static_cast<long>(e.sequence))
+                                   .field("time_ms", static_cast<long>(e.time_ms))
+                                   .field("actor", e.actor)
+                                   .field("action", store::name(e.action))
+                                   .field("detail", e.detail)
+                                   .str());
+        }
+        std::cout
+            << JsonObject{}.field("id", static_cast<long>(id)).raw("history", list + "]").str()
+            << '\n';
+    } else {
+        for (const auto& e : events) {
+            std::cout << e.sequence << "  " << e.time_ms << "  " << store::name(e.action) << "  by "
+                      << e.actor << "  " << e.detail << '\n';
+        }
+    }
+    return exit_ok;
+}
+
+int run_backup(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 1> value_options = {"--store"};
+    const Args args(words, value_options, {});
+    args.expect_at_most(1);
+    const std::string target(args.positional(0, "DIR"));
+    const Registry registry(store_path(args), read_only());
+    registry.checkpoint(target);
+    std::cout << "checkpoint of " << registry.path() << " written to " << target << '\n';
+    return exit_ok;
+}
+
+}  // namespace
+
+int run_zones(std::span<const std::string_view> words) {
+    if (words.empty() || words[0] != "import") {
+        throw UsageError("zones: expected 'zones import FILE'");
+    }
+    return run_zones_import(words.subspan(1));
+}
+
+int run_registry_command(std::string_view command, std::span<const std::string_view> words) {
+    if (command == "import") return run_import(words);
+    if (command == "register") return run_register(words);
+    if (command == "resolve") return run_resolve(words);
+    if (command == "reverse") return run_reverse(words);
+    if (command == "where") return run_where(words);
+    if (command == "household") return run_household(words);
+    if (command == "move") return run_move(words);
+    if (command == "retire") return run_retire(words);
+    if (command == "history") return run_history(words);
+    if (command == "backup") return run_backup(words);
+    if (command == "zones") return run_zones(words);
+    return -1;
+}
+
+}  // namespace diachi::cli
