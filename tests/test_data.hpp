@@ -67,13 +67,13 @@ inline std::vector<CsvRow> read_csv(const std::filesystem::path& path) {
 }  // namespace diachi::test
 
 /// Skips the current test, saying which data file is missing and how to provide it.
-#define DIACHI_REQUIRE_DATA(var, relative)                                                      \
-    const auto var##_found = ::diachi::test::data_file(relative);                             \
-    if (!var##_found) {                                                                         \
-        GTEST_SKIP() << "reference data " << (relative) << " not found under "                \
-                     << ::diachi::test::data_dir()                                              \
-                     << " (set DIACHI_DATA_DIR to the shared/data folder)";                     \
-    }                                                                                           \
+#define DIACHI_REQUIRE_DATA(var, relative)                                     \
+    const auto var##_found = ::diachi::test::data_file(relative);              \
+    if (!var##_found) {                                                        \
+        GTEST_SKIP() << "reference data " << (relative) << " not found under " \
+                     << ::diachi::test::data_dir()                             \
+                     << " (set DIACHI_DATA_DIR to the shared/data folder)";    \
+    }                                                                          \
     const std::filesystem::path& var = *var##_found
 
 #endif  // DIACHI_TESTS_TEST_DATA_HPP

@@ -117,16 +117,37 @@ Result<LatLngDeg> Transform::to_wgs84(SourcePoint point) const noexcept {
     if (!std::isfinite(point.x) || !std::isfinite(point.y)) {
         return Error{ErrorCode::not_finite, 0, 0, "expected finite coordinates"};
     }
-    proj_errno_reset(m_impl->operation);
-    const PJ_COORD out =
-        proj_trans(m_impl->operation, PJ_FWD, proj_coord(point.x, point.y, 0.0, 0.0));
-    if (!std::isfinite(out.xy.x) || !std::isfinite(out.xy.y) ||
-        proj_errno(m_impl->operation) != 0 || std::fabs(out.xy.y) > 90.0 ||
-        std::fabs(out.xy.x) > 180.0) {
+    const auto forward = [this](double x, double y, PJ_COORD* out) {
+        proj_errno_reset(m_impl->operation);
+        *out = proj_trans(m_impl->operation, PJ_FWD, proj_coord(x, y, 0.0, 0.0));
+        return std::isfinite(out->xy.x) && std::isfinite(out->xy.y) &&
+               proj_errno(m_impl->operation) == 0 && std::fabs(out->xy.y) <= 90.0 &&
+               std::fabs(out->xy.x) <= 180.0;
+    };
+    PJ_COORD target;
+    if (!forward(point.x, point.y, &target)) {
         return Error{ErrorCode::out_of_range, 0, 0,
                      "the point lies outside the domain of its CRS (wrong CRS or axis order?)"};
     }
-    return LatLngDeg{out.xy.y, out.xy.x};
+    // The Helmert shift works in 3D: height 0 on one side is not height 0 on the other, which
+    // moves the inverse by about a millimetre. Heights are unknown, so define the answer as the
+    // WGS 84 point at height 0 that from_wgs84() maps onto the source point, found by a few
+    // fixed-point steps p += F(source) - F(G(p)), with F this transformation and G its inverse.
+    PJ_COORD guess = target;
+    for (int step = 0; step < 3; ++step) {
+        proj_errno_reset(m_impl->operation);
+        const PJ_COORD back =
+            proj_trans(m_impl->operation, PJ_INV, proj_coord(guess.xy.x, guess.xy.y, 0.0, 0.0));
+        PJ_COORD moved;
+        if (proj_errno(m_impl->operation) != 0 || !forward(back.xy.x, back.xy.y, &moved)) {
+            break;
+        }
+        // moved = F(G(guess)) differs from guess by the height effect e; target - moved
+        // = F(source) - F(G(guess)) vanishes exactly when G(guess) is the source point.
+        guess.xy.x += target.xy.x - moved.xy.x;
+        guess.xy.y += target.xy.y - moved.xy.y;
+    }
+    return LatLngDeg{guess.xy.y, guess.xy.x};
 }
 
 Result<SourcePoint> Transform::from_wgs84(LatLngDeg point) const noexcept {

@@ -42,7 +42,8 @@ public:
     Transform(const Transform&) = delete;
     Transform& operator=(const Transform&) = delete;
 
-    /// The source point in WGS 84. Errors: ErrorCode::not_finite for NaN/infinite input,
+    /// The source point in WGS 84: the point at ellipsoidal height 0 that from_wgs84() maps onto
+    /// @p point (heights are unknown; this makes the two exact inverses). Errors: ErrorCode::not_finite for NaN/infinite input,
     /// out_of_range when PROJ cannot transform the point (outside the CRS's domain).
     [[nodiscard]] Result<LatLngDeg> to_wgs84(SourcePoint point) const noexcept;
 

@@ -1,0 +1,357 @@
+// The household registry on generated zones: codes and units, resolution (cells, moves, old or
+// mistyped postcodes, did-you-mean), nearest and box queries against brute force, history,
+// personal fields, idempotent external ids, persistence, read-only copies.
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include <diachi/store/registry.hpp>
+
+#include "../sample_zones.hpp"
+
+using diachi::ErrorCode;
+using diachi::HouseholdCode;
+using diachi::LatLngE7;
+using diachi::store::Access;
+using diachi::store::Household;
+using diachi::store::Registration;
+using diachi::store::Registry;
+using diachi::store::ResolveMatch;
+
+namespace {
+
+LatLngE7 at(double lat, double lng) { return LatLngE7::from_degrees(lat, lng).value(); }
+
+Registration at_point(LatLngE7 p, std::string hamlet = "Thôn Liên Trì 2") {
+    Registration r;
+    r.location = p;
+    r.address.house_number = "5";
+    r.address.hamlet = std::move(hamlet);
+    r.source = "test";
+    r.actor = "tester";
+    return r;
+}
+
+class RegistryTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        registry = std::make_unique<Registry>(dir / "store");
+        registry->import_zones(diachi::test::grid_zones(4, 5),
+                               {{"Tỉnh Mẫu", {43, 44}}, {"Tỉnh Khác", {50}}});
+    }
+    Household add(LatLngE7 p) {
+        return registry->register_household(at_point(p)).value().household;
+    }
+
+    diachi::test::TempDir dir;
+    std::unique_ptr<Registry> registry;
+};
+
+}  // namespace
+
+TEST_F(RegistryTest, CodesComeFromTheCommunePostcodeAndTheCell) {
+    const LatLngE7 p = at(20.2251234, 105.8751234);  // zone Z0-1, postcode 43002
+    const Household a = add(p);
+    EXPECT_EQ(a.code.postcode(), 43002U);
+    EXPECT_EQ(a.code, HouseholdCode::from_grid(43002, p.grid_point()).value());
+    EXPECT_EQ(a.code.unit(), 1);
+    EXPECT_EQ(a.zone_id, "Z0-1");
+    EXPECT_EQ(a.commune, "Xã Mẫu 2");
+    EXPECT_EQ(a.province, "Tỉnh Mẫu");
+    EXPECT_EQ(a.location, p);
+    // Two more in the same 3 m cell get the next units.
+    const Household b = add(LatLngE7{p.lat_e7 + 3, p.lng_e7 + 3});
+    const Household c = add(p);
+    EXPECT_EQ(b.code, a.code.with_unit(2));
+    EXPECT_EQ(c.code, a.code.with_unit(3));
+    EXPECT_NE(a.id, b.id);
+}
+
+TEST_F(RegistryTest, CodesAreNeverReused) {
+    const LatLngE7 p = at(20.33, 105.93);
+    const Household a = add(p);
+    const Household b = add(p);
+    ASSERT_TRUE(registry->retire(b.id, "tester", "house demolished"));
+    EXPECT_EQ(add(p).code.unit(), 3);
+    ASSERT_TRUE(registry->move(a.id, at(20.34, 105.94), "tester"));
+    EXPECT_EQ(add(p).code.unit(), 4);
+    std::set<std::uint64_t> keys;
+    for (std::uint64_t id = 1; id <= registry->household_count(); ++id) {
+        EXPECT_TRUE(keys.insert(registry->get(id).value().code.key()).second);
+    }
+}
+
+TEST_F(RegistryTest, ResolveTheCodeOrEveryHouseholdInTheCell) {
+    const LatLngE7 p = at(20.39, 105.81);
+    const Household a = add(p);
+    const Household b = add(p);
+    const auto one = registry->resolve(std::string(b.code.display().view()));
+    ASSERT_TRUE(one);
+    EXPECT_EQ(one->match, ResolveMatch::exact);
+    ASSERT_EQ(one->households.size(), 1U);
+    EXPECT_EQ(one->households[0].id, b.id);
+    const auto cell = registry->resolve(std::string(a.code.canonical().view()));
+    ASSERT_TRUE(cell);
+    ASSERT_EQ(cell->households.size(), 2U);
+    EXPECT_EQ(cell->households[0].id, a.id);
+    EXPECT_EQ(cell->households[1].id, b.id);
+    // Any written form, and a checked one.
+    EXPECT_TRUE(registry->resolve(std::string(b.code.display_checked().view())));
+    const auto malformed = registry->resolve("4300I 7Q89+XG2");
+    ASSERT_FALSE(malformed);
+    EXPECT_EQ(malformed.error().code, ErrorCode::invalid_character);
+    EXPECT_EQ(malformed.error().position, 5U);
+}
+
+TEST_F(RegistryTest, AMovedHouseholdKeepsItsOldCode) {
+    const Household a = add(at(20.21, 105.81));
+    const auto moved = registry->move(a.id, at(20.37, 105.99), "tester");
+    ASSERT_TRUE(moved);
+    EXPECT_NE(moved->code, a.code);
+    EXPECT_EQ(moved->zone_id, "Z3-3");
+    const auto old = registry->resolve(std::string(a.code.canonical().view()));
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->match, ResolveMatch::moved);
+    ASSERT_EQ(old->households.size(), 1U);
+    EXPECT_EQ(old->households[0].code, moved->code);
+    ASSERT_FALSE(old->notes.empty());
+    EXPECT_NE(old->notes[0].find("moved"), std::string::npos);
+    const auto now = registry->resolve(std::string(moved->code.canonical().view()));
+    ASSERT_TRUE(now);
+    EXPECT_EQ(now->match, ResolveMatch::exact);
+}
+
+TEST_F(RegistryTest, OldOrMistypedPostcodesStillResolve) {
+    const Household a = add(at(20.31, 105.96));  // Z2-3, postcode 43014
+    ASSERT_EQ(a.code.postcode(), 43014U);
+    const std::string grid(a.code.grid().view());
+    // 44 is an old prefix of the same province (in the prefix table).
+    const auto old = registry->resolve("44123" + grid);
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->match, ResolveMatch::postcode_replaced);
+    ASSERT_EQ(old->households.size(), 1U);
+    EXPECT_EQ(old->households[0].id, a.id);
+    EXPECT_EQ(old->code.postcode(), 43014U);
+    EXPECT_NE(old->notes.at(0).find("not current"), std::string::npos);
+    // A one-digit typo with an unknown prefix.
+    const auto typo = registry->resolve("49014" + grid);
+    ASSERT_TRUE(typo);
+    EXPECT_EQ(typo->match, ResolveMatch::postcode_replaced);
+    ASSERT_EQ(typo->households.size(), 1U);
+    EXPECT_EQ(typo->households[0].id, a.id);
+    // Two typos in the postcode and a prefix of another province: nothing.
+    const auto far = registry->resolve("50099" + grid);
+    ASSERT_TRUE(far);
+    EXPECT_EQ(far->match, ResolveMatch::not_found);
+}
+
+TEST_F(RegistryTest, UnknownCodesSuggestRegisteredNeighbours) {
+    const Household a = add(at(20.26, 105.86));
+    std::string text(a.code.canonical().view());
+    std::string swapped = text;
+    std::size_t i = 5;
+    while (text[i] == text[i + 1]) {
+        ++i;
+    }
+    std::swap(swapped[i], swapped[i + 1]);
+    ASSERT_NE(swapped, text);
+    const auto r = registry->resolve(swapped);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->match, ResolveMatch::not_found);
+    ASSERT_EQ(r->suggestions.size(), 1U);
+    EXPECT_EQ(r->suggestions[0].code, a.code);
+    EXPECT_EQ(r->suggestions[0].household_id, a.id);
+    EXPECT_NE(r->suggestions[0].edit.find("swapped"), std::string::npos);
+    std::string substituted = text;
+    substituted[8] = substituted[8] == '2' ? '3' : '2';
+    const auto s = registry->resolve(substituted);
+    ASSERT_TRUE(s);
+    ASSERT_EQ(s->suggestions.size(), 1U);
+    EXPECT_EQ(s->suggestions[0].code, a.code);
+}
+
+TEST_F(RegistryTest, ReverseAndWithinAgreeWithBruteForce) {
+    std::mt19937_64 rng(11);
+    std::uniform_real_distribution<double> lat(20.22, 20.26);
+    std::uniform_real_distribution<double> lng(105.82, 105.87);
+    std::vector<Registration> batch;
+    for (int i = 0; i < 3000; ++i) {
+        batch.push_back(at_point(at(lat(rng), lng(rng))));
+    }
+    std::vector<diachi::Result<diachi::store::Registered>> results;
+    registry->register_households(batch, &results);
+    std::vector<Household> all;
+    for (const auto& r : results) {
+        all.push_back(r.value().household);
+    }
+    ASSERT_TRUE(registry->retire(all[0].id, "tester", ""));
+    all.erase(all.begin());
+
+    std::vector<diachi::store::Nearby> nearby;
+    for (int q = 0; q < 100; ++q) {
+        const LatLngE7 p = at(lat(rng), lng(rng));
+        const double reach = q % 2 == 0 ? 2000.0 : 30.0;
+        registry->reverse(p, 5, reach, &nearby);
+        std::vector<std::pair<double, std::uint64_t>> expected;
+        for (const auto& h : all) {
+            const double d = diachi::distance_m(p, h.location);
+            if (d <= reach) {
+                expected.emplace_back(d, h.id);
+            }
+        }
+        std::sort(expected.begin(), expected.end());
+        expected.resize(std::min<std::size_t>(5, expected.size()));
+        ASSERT_EQ(nearby.size(), expected.size()) << q;
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            EXPECT_EQ(nearby[i].household.id, expected[i].second);
+            EXPECT_DOUBLE_EQ(nearby[i].distance_m, expected[i].first);
+        }
+    }
+    for (int q = 0; q < 30; ++q) {
+        const double s = lat(rng);
+        const double w = lng(rng);
+        const diachi::geography::Bounds box{s, w, s + 0.004 * (q % 5 + 1), w + 0.006 * (q % 3 + 1)};
+        std::set<std::uint64_t> got;
+        registry->within(box, [&](const diachi::store::HouseholdPoint& point) {
+            EXPECT_TRUE(got.insert(point.id).second);
+            return true;
+        });
+        std::set<std::uint64_t> expected;
+        for (const auto& h : all) {
+            if (h.location.lat_deg() >= box.south_deg - 1e-9 &&
+                h.location.lat_deg() <= box.north_deg + 1e-9 &&
+                h.location.lng_deg() >= box.west_deg - 1e-9 &&
+                h.location.lng_deg() <= box.east_deg + 1e-9) {
+                expected.insert(h.id);
+            }
+        }
+        EXPECT_EQ(got, expected) << q;
+    }
+}
+
+TEST_F(RegistryTest, HistoryRecordsEveryChange) {
+    const Household a = add(at(20.27, 105.88));
+    diachi::store::Address address{"7", "Ngõ 3", "Xóm Đông"};
+    const auto updated = registry->update_address(a.id, address, "clerk");
+    ASSERT_TRUE(updated);
+    EXPECT_EQ(updated->version, 2U);
+    EXPECT_EQ(registry->get(a.id)->address, address);
+    ASSERT_TRUE(registry->move(a.id, at(20.28, 105.89), "surveyor"));
+    ASSERT_TRUE(registry->retire(a.id, "chief", "merged"));
+    EXPECT_EQ(registry->retire(a.id, "chief", "again").error().code, ErrorCode::retired);
+    EXPECT_EQ(registry->move(a.id, at(20.28, 105.89), "x").error().code, ErrorCode::retired);
+    const auto events = registry->history(a.id);
+    ASSERT_EQ(events.size(), 4U);
+    using diachi::store::HistoryAction;
+    EXPECT_EQ(events[0].action, HistoryAction::registered);
+    EXPECT_EQ(events[0].actor, "tester");
+    EXPECT_EQ(events[1].action, HistoryAction::address_updated);
+    EXPECT_NE(events[1].detail.find("Xóm Đông"), std::string::npos);
+    EXPECT_EQ(events[2].action, HistoryAction::moved);
+    EXPECT_EQ(events[2].actor, "surveyor");
+    EXPECT_EQ(events[3].action, HistoryAction::retired);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        EXPECT_EQ(events[i].sequence, i);
+    }
+    EXPECT_TRUE(registry->history(999'999).empty());
+    EXPECT_EQ(registry->get(999'999).error().code, ErrorCode::not_found);
+}
+
+TEST_F(RegistryTest, PersonalFieldsReachStaffOnly) {
+    Registration r = at_point(at(20.29, 105.91));
+    r.personal = {"Nguyễn Văn An", "0912345678"};
+    const auto registered = registry->register_household(r).value();
+    EXPECT_FALSE(registry->get(registered.household.id).value().personal);
+    const auto staff = registry->get(registered.household.id, Access::staff).value();
+    ASSERT_TRUE(staff.personal);
+    EXPECT_EQ(staff.personal->phone, "0912345678");
+    const auto resolved =
+        registry->resolve(std::string(registered.household.code.canonical().view())).value();
+    ASSERT_EQ(resolved.households.size(), 1U);
+    EXPECT_FALSE(resolved.households[0].personal);
+    std::vector<diachi::store::Nearby> nearby;
+    registry->reverse(r.location, 1, 10, &nearby);
+    ASSERT_EQ(nearby.size(), 1U);
+    EXPECT_FALSE(nearby[0].household.personal);
+}
+
+TEST_F(RegistryTest, ExternalIdsMakeRegistrationIdempotent) {
+    Registration r = at_point(at(20.3, 105.8 + 0.01));
+    r.external_id = "HH-17";
+    const auto first = registry->register_household(r).value();
+    EXPECT_TRUE(first.created);
+    const auto again = registry->register_household(r).value();
+    EXPECT_FALSE(again.created);
+    EXPECT_EQ(again.household.id, first.household.id);
+    Registration twin = r;
+    twin.external_id = "HH-18";
+    std::vector<diachi::Result<diachi::store::Registered>> results;
+    registry->register_households(std::vector<Registration>{twin, twin}, &results);
+    ASSERT_EQ(results.size(), 2U);
+    EXPECT_TRUE(results[0]->created);
+    EXPECT_FALSE(results[1]->created);
+    EXPECT_EQ(results[0]->household.id, results[1]->household.id);
+    EXPECT_EQ(registry->find_external("test", "HH-17")->id, first.household.id);
+}
+
+TEST_F(RegistryTest, RejectsPointsOutsideAndFullCells) {
+    const auto outside = registry->register_household(at_point(at(10.0, 100.0)));
+    ASSERT_FALSE(outside);
+    EXPECT_EQ(outside.error().code, ErrorCode::outside_zones);
+    std::vector<Registration> many(HouseholdCode::max_unit + 1, at_point(at(20.4, 105.95)));
+    std::vector<diachi::Result<diachi::store::Registered>> results;
+    registry->register_households(many, &results);
+    EXPECT_TRUE(results[HouseholdCode::max_unit - 1]);
+    EXPECT_EQ(results[HouseholdCode::max_unit - 1]->household.code.unit(), HouseholdCode::max_unit);
+    ASSERT_FALSE(results.back());
+    EXPECT_EQ(results.back().error().code, ErrorCode::unit_exhausted);
+}
+
+TEST_F(RegistryTest, SurvivesReopeningAndServesReadOnlyCopies) {
+    const Household a = add(at(20.25, 105.95));
+    registry->checkpoint(dir / "copy");
+    const Household b = add(at(20.25, 105.95));
+    registry.reset();
+    registry = std::make_unique<Registry>(dir / "store");
+    EXPECT_EQ(registry->household_count(), 2U);
+    EXPECT_EQ(registry->get(b.id)->code, b.code);
+    EXPECT_EQ(add(at(20.25, 105.95)).code.unit(), 3);  // units continue after reopening
+
+    diachi::store::RegistryOptions options;
+    options.read_only = true;
+    const Registry copy(dir / "copy", options);
+    EXPECT_EQ(copy.household_count(), 1U);
+    const auto r = copy.resolve(std::string(a.code.canonical().view()));
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->households.size(), 1U);
+    EXPECT_EQ(copy.zones()->size(), 20U);
+    Registry writable_copy_read_only(dir / "copy", options);
+    EXPECT_THROW((void)writable_copy_read_only.register_household(at_point(at(20.25, 105.95))),
+                 std::logic_error);
+    EXPECT_THROW(Registry(dir / "nowhere", options), std::runtime_error);
+}
+
+TEST_F(RegistryTest, ZoneSetsAreVersioned) {
+    auto next = diachi::test::grid_zones(4, 5);
+    for (auto& f : next) {
+        f.zone.valid_from = "2026-07-01";
+        f.zone.postcode += 100;
+    }
+    const auto summary = registry->import_zones(std::move(next));
+    EXPECT_EQ(summary.zones, 20U);
+    EXPECT_EQ(summary.closed, 20U);
+    const auto versions = registry->zone_versions("Z0-0");
+    ASSERT_EQ(versions.size(), 2U);
+    EXPECT_EQ(versions[0].valid_from, "2025-07-01");
+    EXPECT_EQ(versions[0].valid_to, "2026-07-01");
+    EXPECT_EQ(versions[0].postcode, 43001U);
+    EXPECT_TRUE(versions[1].valid_to.empty());
+    EXPECT_EQ(versions[1].postcode, 43101U);
+    EXPECT_EQ(add(at(20.21, 105.81)).code.postcode(), 43101U);
+    const auto place = registry->where(at(20.21, 105.81));
+    ASSERT_TRUE(place);
+    EXPECT_EQ(place->zone.postcode, 43101U);
+}
