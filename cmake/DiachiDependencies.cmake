@@ -9,7 +9,7 @@
 find_package(GDAL 3.6 CONFIG REQUIRED)
 find_package(GEOS 3.11 CONFIG REQUIRED)          # we use GEOS::geos_c only
 find_package(PROJ 9 CONFIG REQUIRED)
-find_package(RocksDB 7 CONFIG REQUIRED)
+find_package(RocksDB 7 CONFIG REQUIRED)            # we link RocksDB::rocksdb-shared (the static one is not PIC)
 find_package(Boost 1.74 REQUIRED)                # header-only parts: Beast, Asio
 find_package(Threads REQUIRED)
 find_package(Osmium 2.19 MODULE REQUIRED)        # cmake/FindOsmium.cmake

@@ -33,6 +33,7 @@ olc::GridPoint grid_point_of(const py::object& lat, const py::object& lng);
 
 void bind_olc(py::module_& m);
 void bind_household_code(py::module_& m);
+void bind_registry(py::module_& m);
 
 }  // namespace diachi::python
 

@@ -46,9 +46,10 @@ olc::GridPoint grid_point_of(const py::object& lat, const py::object& lng) {
 }  // namespace diachi::python
 
 PYBIND11_MODULE(diachi, m) {
-    m.doc() = "diachi: Vietnamese digital addresses (Open Location Code and household codes)";
+    m.doc() = "diachi: Vietnamese digital addresses (Open Location Code, household codes, registry)";
     m.attr("__version__") = DIACHI_VERSION;
     diachi::python::bind_errors(m);
     diachi::python::bind_olc(m);
     diachi::python::bind_household_code(m);
+    diachi::python::bind_registry(m);
 }

@@ -28,3 +28,30 @@ def read_rows(relative: str):
             rows.append((number, next(csv.reader([line]))))
     assert rows, f"{relative} holds no rows"
     return rows
+
+
+def data_file(relative: str) -> pathlib.Path:
+    """A file under the data folder; skips the test if absent."""
+    path = data_dir() / relative
+    if not path.exists():
+        pytest.skip(f"reference data {relative} not found under {data_dir()} "
+                    "(set DIACHI_DATA_DIR to the shared/data folder)")
+    return path
+
+
+def cli() -> str:
+    """The diachi command-line tool under test ($DIACHI_CLI, set by ctest)."""
+    path = os.environ.get("DIACHI_CLI")
+    if not path:
+        pytest.skip("DIACHI_CLI is not set (run through ctest)")
+    return path
+
+
+@pytest.fixture
+def sample_zones(tmp_path):
+    """The generator's sample zones: (zones.geojson, postcodes.csv, prefixes.tsv)."""
+    import subprocess
+    subprocess.run([cli(), "sample", "zones", str(tmp_path / "zones")], check=True,
+                   capture_output=True)
+    z = tmp_path / "zones"
+    return z / "zones.geojson", z / "postcodes.csv", z / "prefixes.tsv"

@@ -195,7 +195,11 @@ ImportSummary import_households(Registry& registry, const std::string& path,
             flush();
         }
     }
-    flush();
+    if (!batch.empty() || pending_failed_rows > 0) {
+        flush();
+    }
+    summary.counts.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return summary;
 }
 
