@@ -29,15 +29,15 @@ struct Inputs {
     std::vector<double> lats, lngs;
     std::vector<olc::GridPoint> points;
     std::vector<std::string> lat_texts, lng_texts;
-    std::vector<olc::Code> codes;         // 11 digits
-    std::vector<olc::Code> short_codes;   // shortened against a point ~1 km away
+    std::vector<olc::Code> codes;        // 11 digits
+    std::vector<olc::Code> short_codes;  // shortened against a point ~1 km away
     std::vector<double> ref_lats, ref_lngs;
     std::vector<diachi::HouseholdCode::Text> households;  // display form with check and unit
     std::vector<diachi::HouseholdCode::Text> plain;       // display form only, "11120 7Q89+XG2"
 
     Inputs() {
         std::mt19937_64 rng(2026);
-        std::uniform_real_distribution<double> lat(8.18, 23.39);   // Vietnam's box
+        std::uniform_real_distribution<double> lat(8.18, 23.39);  // Vietnam's box
         std::uniform_real_distribution<double> lng(102.14, 109.47);
         std::uniform_real_distribution<double> near(-0.01, 0.01);
         std::uniform_int_distribution<int> unit(1, 40);
@@ -52,7 +52,8 @@ struct Inputs {
             codes.push_back(*olc::encode(a, b, 11));
             ref_lats.push_back(a + near(rng));
             ref_lngs.push_back(b + near(rng));
-            short_codes.push_back(*olc::shorten(codes.back().view(), ref_lats.back(), ref_lngs.back()));
+            short_codes.push_back(
+                *olc::shorten(codes.back().view(), ref_lats.back(), ref_lngs.back()));
             const auto u = static_cast<std::uint16_t>(unit(rng) > 36 ? unit(rng) : 1);
             const auto household = diachi::HouseholdCode::from_degrees(
                 10000 + static_cast<std::uint32_t>(i % 90000), a, b, u);
@@ -133,13 +134,15 @@ BENCHMARK(BM_EncodeDecimalText);
 
 void BM_Decode(benchmark::State& state) {
     const auto& in = inputs();
-    per_item(state, [&](std::size_t i) { benchmark::DoNotOptimize(olc::decode(in.codes[i].view())); });
+    per_item(state,
+             [&](std::size_t i) { benchmark::DoNotOptimize(olc::decode(in.codes[i].view())); });
 }
 BENCHMARK(BM_Decode);
 
 void BM_IsValid(benchmark::State& state) {
     const auto& in = inputs();
-    per_item(state, [&](std::size_t i) { benchmark::DoNotOptimize(olc::is_valid(in.codes[i].view())); });
+    per_item(state,
+             [&](std::size_t i) { benchmark::DoNotOptimize(olc::is_valid(in.codes[i].view())); });
 }
 BENCHMARK(BM_IsValid);
 

@@ -196,8 +196,8 @@ int run_sample_households(std::span<const std::string_view> words) {
         hamlet.append(" ").append(random.pick(place_names)).append(" ");
         hamlet.append(std::to_string(random.between(1, 9)));
         const std::string street = urban ? std::string("Phố ") + random.pick(street_names) : "";
-        // Households of a village spread about sqrt(size) x 12 m around its centre.
-        const double spread_m = std::sqrt(static_cast<double>(size)) * 12.0;
+        // Households of a village spread about sqrt(size) x 5 m around its centre.
+        const double spread_m = std::sqrt(static_cast<double>(size)) * 5.0;
         const double cos_lat = std::cos(centre.lat_deg() * 3.14159265358979323846 / 180.0);
         for (std::uint64_t h = 0; h < size; ++h) {
             LatLngE7 point = centre;
