@@ -203,6 +203,11 @@ void Registry::Impl::open() {
     family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     family_options.compression = rocksdb::kLZ4Compression;
     family_options.bottommost_compression = rocksdb::kZSTD;
+    // Small blocks compress poorly on their own: give ZSTD a dictionary trained per file.
+    family_options.bottommost_compression_opts.enabled = true;
+    family_options.bottommost_compression_opts.max_dict_bytes = 16 * 1024;
+    family_options.bottommost_compression_opts.zstd_max_train_bytes = 64 * 16 * 1024;
+    family_options.bottommost_compression_opts.level = 6;
     family_options.level_compaction_dynamic_level_bytes = true;
 
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -696,9 +701,9 @@ void Registry::register_households(std::span<const Registration> registrations,
             m_impl->check(batch.Put(m_impl->cf(cf_external), external_keys[i], be64_key(h.id)),
                           "batching");
         }
+        // The record holds the location; the event names the code it was given.
         m_impl->append_history(&batch, h, HistoryAction::registered, r.actor,
-                               "code " + std::string(h.code.canonical().view()) + " at " +
-                                   format_location(h.location));
+                               "code " + std::string(h.code.canonical().view()));
         out->push_back(Registered{std::move(h), true});
     }
     if (next_id != m_impl->next_id) {
