@@ -30,19 +30,13 @@
 #include <diachi/store/importer.hpp>
 #include <diachi/store/registry.hpp>
 
+#include "bench_data.hpp"
 #include "percentiles.hpp"
 
 namespace {
 
 using diachi::LatLngE7;
 using diachi::store::Registry;
-
-std::filesystem::path data_dir() {
-    if (const char* env = std::getenv("DIACHI_DATA_DIR"); env != nullptr && *env != '\0') {
-        return env;
-    }
-    return DIACHI_BENCH_DATA_DIR;
-}
 
 std::size_t household_target() {
     if (const char* env = std::getenv("DIACHI_BENCH_HOUSEHOLDS"); env != nullptr && *env != '\0') {
@@ -64,8 +58,10 @@ struct Bench {
     std::vector<LatLngE7> near_points;  // within ~20 m of a household
 
     Bench() {
-        const auto wards = data_dir() / "boundaries/wards_3321_simplified25m_v4.2.0.geojson";
-        const auto postcodes = data_dir() / "postcodes/postcodes_by_commune_2025.csv";
+        const auto wards =
+            diachi::bench::data_dir() / "boundaries/wards_3321_simplified25m_v4.2.0.geojson";
+        const auto postcodes =
+            diachi::bench::data_dir() / "postcodes/postcodes_by_commune_2025.csv";
         if (!std::filesystem::exists(wards) || !std::filesystem::exists(postcodes)) {
             why = "../shared/data boundaries/postcodes absent (set DIACHI_DATA_DIR)";
             return;
@@ -174,7 +170,8 @@ bool ready(benchmark::State& state) {
         return false;
     }
     if (b.registry->household_count() == 0 ||
-        (std::getenv("DIACHI_BENCH_CSV") == nullptr && b.registry->household_count() < household_target())) {
+        (std::getenv("DIACHI_BENCH_CSV") == nullptr &&
+         b.registry->household_count() < household_target())) {
         b.load();
     }
     b.sample();

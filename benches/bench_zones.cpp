@@ -16,19 +16,13 @@
 #include <diachi/geography/zone_index.hpp>
 #include <diachi/geography/zone_reader.hpp>
 
+#include "bench_data.hpp"
 #include "percentiles.hpp"
 
 namespace {
 
 using diachi::LatLngE7;
 using diachi::geography::ZoneIndex;
-
-std::filesystem::path data_dir() {
-    if (const char* env = std::getenv("DIACHI_DATA_DIR"); env != nullptr && *env != '\0') {
-        return env;
-    }
-    return DIACHI_BENCH_DATA_DIR;
-}
 
 constexpr std::size_t count = 1 << 20;
 
@@ -40,8 +34,10 @@ struct National {
     bool ok = false;
 
     National() {
-        const auto wards = data_dir() / "boundaries/wards_3321_simplified25m_v4.2.0.geojson";
-        const auto postcodes = data_dir() / "postcodes/postcodes_by_commune_2025.csv";
+        const auto wards =
+            diachi::bench::data_dir() / "boundaries/wards_3321_simplified25m_v4.2.0.geojson";
+        const auto postcodes =
+            diachi::bench::data_dir() / "postcodes/postcodes_by_commune_2025.csv";
         if (!std::filesystem::exists(wards) || !std::filesystem::exists(postcodes)) {
             return;
         }

@@ -17,8 +17,8 @@ void bind_household_code(py::module_& m) {
         .def_readonly("area", &RecoveredCell::area)
         .def_readonly("distance_m", &RecoveredCell::distance_m)
         .def("__repr__", [](const RecoveredCell& c) {
-            return "RecoveredCell('" + c.code.str() + "', distance_m=" +
-                   std::to_string(c.distance_m) + ")";
+            return "RecoveredCell('" + c.code.str() +
+                   "', distance_m=" + std::to_string(c.distance_m) + ")";
         });
 
     py::class_<HouseholdCode>(m, "HouseholdCode",
@@ -46,8 +46,9 @@ void bind_household_code(py::module_& m) {
         .def_property_readonly("display", [](const HouseholdCode& c) { return c.display().str(); })
         .def_property_readonly("display_checked",
                                [](const HouseholdCode& c) { return c.display_checked().str(); })
-        .def_property_readonly("check_character",
-                               [](const HouseholdCode& c) { return std::string(1, c.check_character()); })
+        .def_property_readonly(
+            "check_character",
+            [](const HouseholdCode& c) { return std::string(1, c.check_character()); })
         .def_property_readonly("key", &HouseholdCode::key)
         .def(
             "with_unit",
@@ -71,9 +72,8 @@ void bind_household_code(py::module_& m) {
         .def("__eq__", [](const HouseholdCode& a, const HouseholdCode& b) { return a == b; })
         .def("__hash__", [](const HouseholdCode& c) { return std::hash<std::uint64_t>{}(c.key()); })
         .def("__str__", [](const HouseholdCode& c) { return c.display().str(); })
-        .def("__repr__", [](const HouseholdCode& c) {
-            return "HouseholdCode('" + c.display().str() + "')";
-        });
+        .def("__repr__",
+             [](const HouseholdCode& c) { return "HouseholdCode('" + c.display().str() + "')"; });
     m.attr("HouseholdCode").attr("check_alphabet") = std::string(HouseholdCode::check_alphabet);
 }
 

@@ -170,12 +170,14 @@ void bind_olc(py::module_& m) {
     o.def(
         "encode_integers",
         [](std::int64_t lat_steps, std::int64_t lng_steps, int length) {
-            return std::string(unwrap(olc::encode(olc::GridPoint{lat_steps, lng_steps}, length)).view());
+            return std::string(
+                unwrap(olc::encode(olc::GridPoint{lat_steps, lng_steps}, length)).view());
         },
         py::arg("lat_steps"), py::arg("lng_steps"), py::arg("length") = olc::pair_code_length);
-    o.def("encode_many", &encode_many, py::arg("lats"), py::arg("lngs"),
-          py::arg("length") = olc::pair_code_length,
-          "Codes of many points at once, as a numpy bytes array (dtype S9..S16). Releases the GIL.");
+    o.def(
+        "encode_many", &encode_many, py::arg("lats"), py::arg("lngs"),
+        py::arg("length") = olc::pair_code_length,
+        "Codes of many points at once, as a numpy bytes array (dtype S9..S16). Releases the GIL.");
     o.def("decode_many", &decode_many, py::arg("codes"),
           "Areas of many full codes (a numpy bytes array or a sequence of str) as an (n, 4) "
           "float array of south, west, north, east. Releases the GIL.");

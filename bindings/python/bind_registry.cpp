@@ -48,20 +48,6 @@ py::dict zone_dict(const geography::Zone& z) {
     return d;
 }
 
-std::string match_name(store::ResolveMatch match) {
-    switch (match) {
-        case store::ResolveMatch::exact:
-            return "exact";
-        case store::ResolveMatch::moved:
-            return "moved";
-        case store::ResolveMatch::postcode_replaced:
-            return "postcode_replaced";
-        case store::ResolveMatch::not_found:
-            return "not_found";
-    }
-    return "unknown";
-}
-
 py::dict progress_dict(const store::ImportProgress& p) {
     py::dict d;
     d["rows"] = p.rows;
@@ -121,7 +107,7 @@ void bind_registry(py::module_& m) {
     py::class_<store::Resolution>(m, "Resolution", "What resolve() found for a code.")
         .def_readonly("code", &store::Resolution::code)
         .def_property_readonly("match",
-                               [](const store::Resolution& r) { return match_name(r.match); })
+                               [](const store::Resolution& r) { return store::name(r.match); })
         .def_readonly("households", &store::Resolution::households)
         .def_readonly("notes", &store::Resolution::notes)
         .def_property_readonly("suggestions", [](const store::Resolution& r) {
@@ -307,7 +293,9 @@ void bind_registry(py::module_& m) {
         .def(
             "find_external",
             [](const Registry& r, const std::string& source, const std::string& external_id,
-               bool staff) { return unwrap(r.find_external(source, external_id, access_of(staff))); },
+               bool staff) {
+                return unwrap(r.find_external(source, external_id, access_of(staff)));
+            },
             py::arg("source"), py::arg("external_id"), py::arg("staff") = false,
             "The household imported from (source, external id); CodeError 'not_found' if none.")
         .def(

@@ -35,7 +35,8 @@ void throw_error(const Error& error) {
 
 olc::GridPoint grid_point_of(const py::object& lat, const py::object& lng) {
     if (py::isinstance<py::str>(lat) && py::isinstance<py::str>(lng)) {
-        return unwrap(olc::grid_point_from_decimal(lat.cast<std::string>(), lng.cast<std::string>()));
+        return unwrap(
+            olc::grid_point_from_decimal(lat.cast<std::string>(), lng.cast<std::string>()));
     }
     if (py::isinstance<py::str>(lat) || py::isinstance<py::str>(lng)) {
         throw py::type_error("give latitude and longitude both as numbers or both as strings");
@@ -46,7 +47,8 @@ olc::GridPoint grid_point_of(const py::object& lat, const py::object& lng) {
 }  // namespace diachi::python
 
 PYBIND11_MODULE(diachi, m) {
-    m.doc() = "diachi: Vietnamese digital addresses (Open Location Code, household codes, registry)";
+    m.doc() =
+        "diachi: Vietnamese digital addresses (Open Location Code, household codes, registry)";
     m.attr("__version__") = DIACHI_VERSION;
     diachi::python::bind_errors(m);
     diachi::python::bind_olc(m);

@@ -51,7 +51,8 @@ std::string e7_text(std::int32_t e7) {
     while (!fraction.empty() && fraction.back() == '0') {
         fraction.pop_back();
     }
-    std::string text = (value < 0 ? "-" : "") + std::to_string(magnitude / 10'000'000);
+    std::string text = value < 0 ? "-" : "";
+    text.append(std::to_string(magnitude / 10'000'000));
     if (!fraction.empty()) {
         text.append(".").append(fraction);
     }
@@ -72,9 +73,17 @@ store::RegistryOptions read_only() {
     return options;
 }
 
-/// A location typed as decimal text (exact).
-Result<LatLngE7> typed_location(std::string_view lat, std::string_view lng) {
-    return LatLngE7::from_decimal(lat, lng);
+/// A location typed as the positional words LAT LNG from @p first (read as exact decimals), and
+/// the text to name in an error.
+struct TypedLocation {
+    Result<LatLngE7> location;
+    std::string text;
+};
+
+TypedLocation typed_location(const Args& args, std::size_t first) {
+    const std::string_view lat = args.positional(first, "LAT");
+    const std::string_view lng = args.positional(first + 1, "LNG");
+    return {LatLngE7::from_decimal(lat, lng), std::string(lat) + " " + std::string(lng)};
 }
 
 std::string household_json(const Household& h) {
@@ -109,9 +118,8 @@ std::string household_json(const Household& h) {
 }
 
 void print_household_text(const Household& h) {
-    std::cout << h.code.display().view() << "  id " << h.id << "  "
-              << e7_text(h.location.lat_e7) << ' ' << e7_text(h.location.lng_e7)
-              << "  " << store::name(h.status) << '\n';
+    std::cout << h.code.display().view() << "  id " << h.id << "  " << e7_text(h.location.lat_e7)
+              << ' ' << e7_text(h.location.lng_e7) << "  " << store::name(h.status) << '\n';
     std::string address;
     for (const std::string* part :
          {&h.address.house_number, &h.address.street, &h.address.hamlet, &h.commune, &h.province}) {
@@ -280,12 +288,11 @@ int run_register(std::span<const std::string_view> words) {
         "--phone", "--source",       "--external-id", "--actor"};
     const Args args(words, value_options, staff_json_flags);
     args.expect_at_most(2);
-    const std::string_view lat = args.positional(0, "LAT");
-    const std::string_view lng = args.positional(1, "LNG");
+    const auto typed = typed_location(args, 0);
     const bool json = args.flag("--json");
-    const auto location = typed_location(lat, lng);
+    const auto& location = typed.location;
     if (!location) {
-        return report(location.error(), std::string(lat) + " " + std::string(lng), json);
+        return report(location.error(), typed.text, json);
     }
     store::Registration r;
     r.location = *location;
@@ -300,7 +307,7 @@ int run_register(std::span<const std::string_view> words) {
     Registry registry(store_path(args));
     auto result = registry.register_household(r);
     if (!result) {
-        return report(result.error(), std::string(lat) + " " + std::string(lng), json);
+        return report(result.error(), typed.text, json);
     }
     if (!args.flag("--staff")) {
         result->household.personal.reset();
@@ -316,20 +323,6 @@ int run_register(std::span<const std::string_view> words) {
         print_household_text(result->household);
     }
     return exit_ok;
-}
-
-std::string_view match_name(store::ResolveMatch match) {
-    switch (match) {
-        case store::ResolveMatch::exact:
-            return "exact";
-        case store::ResolveMatch::moved:
-            return "moved";
-        case store::ResolveMatch::postcode_replaced:
-            return "postcode_replaced";
-        case store::ResolveMatch::not_found:
-            return "not_found";
-    }
-    return "unknown";
 }
 
 int run_resolve(std::span<const std::string_view> words) {
@@ -365,7 +358,7 @@ int run_resolve(std::span<const std::string_view> words) {
         }
         std::cout << JsonObject{}
                          .field("input", text)
-                         .field("match", match_name(r.match))
+                         .field("match", store::name(r.match))
                          .field("code", r.code.canonical().view())
                          .raw("households", households + "]")
                          .raw("notes", notes + "]")
@@ -394,14 +387,13 @@ int run_reverse(std::span<const std::string_view> words) {
                                                                "--max-distance-m"};
     const Args args(words, value_options, staff_json_flags);
     args.expect_at_most(2);
-    const std::string_view lat = args.positional(0, "LAT");
-    const std::string_view lng = args.positional(1, "LNG");
+    const auto typed = typed_location(args, 0);
     const bool json = args.flag("--json");
     const auto k = static_cast<std::size_t>(args.integer_option("--k", 5, 1, 1000));
     const double reach = args.number_option("--max-distance-m", 500.0);
-    const auto location = typed_location(lat, lng);
+    const auto& location = typed.location;
     if (!location) {
-        return report(location.error(), std::string(lat) + " " + std::string(lng), json);
+        return report(location.error(), typed.text, json);
     }
     const Registry registry(store_path(args), read_only());
     std::vector<store::Nearby> nearby;
@@ -444,17 +436,16 @@ int run_where(std::span<const std::string_view> words) {
     constexpr std::array<std::string_view, 1> flags = {"--json"};
     const Args args(words, value_options, flags);
     args.expect_at_most(2);
-    const std::string_view lat = args.positional(0, "LAT");
-    const std::string_view lng = args.positional(1, "LNG");
+    const auto typed = typed_location(args, 0);
     const bool json = args.flag("--json");
-    const auto location = typed_location(lat, lng);
+    const auto& location = typed.location;
     if (!location) {
-        return report(location.error(), std::string(lat) + " " + std::string(lng), json);
+        return report(location.error(), typed.text, json);
     }
     const Registry registry(store_path(args), read_only());
     const auto place = registry.where(*location);
     if (!place) {
-        return report(place.error(), std::string(lat) + " " + std::string(lng), json);
+        return report(place.error(), typed.text, json);
     }
     const auto& z = place->zone;
     if (json) {
@@ -519,9 +510,10 @@ int run_move(std::span<const std::string_view> words) {
     constexpr std::array<std::string_view, 1> flags = {"--json"};
     const Args args(words, value_options, flags);
     args.expect_at_most(3);
-    const auto location = typed_location(args.positional(1, "LAT"), args.positional(2, "LNG"));
+    const auto typed = typed_location(args, 1);
+    const auto& location = typed.location;
     if (!location) {
-        return report(location.error(), args.positional(1, "LAT"), args.flag("--json"));
+        return report(location.error(), typed.text, args.flag("--json"));
     }
     Registry registry(store_path(args));
     auto h = registry.move(household_id(args), *location, option_or(args, "--actor", "cli"));

@@ -43,6 +43,18 @@ std::string row_label(const geography::RecordReader& reader, std::uint64_t row) 
     return label;
 }
 
+/// A source point through @p transform (none: it is WGS 84 already, x = longitude) to 1e-7 degree.
+Result<LatLngE7> to_e7(const std::optional<geography::Transform>& transform,
+                       geography::SourcePoint point) {
+    const auto wgs84 = transform
+                           ? transform->to_wgs84(point)
+                           : Result<geography::LatLngDeg>(geography::LatLngDeg{point.y, point.x});
+    if (!wgs84) {
+        return wgs84.error();
+    }
+    return LatLngE7::from_degrees(wgs84->lat_deg, wgs84->lng_deg);
+}
+
 std::optional<double> parse_double(const std::string& text) {
     if (text.empty()) {
         return std::nullopt;
@@ -146,32 +158,20 @@ ImportSummary import_households(Registry& registry, const std::string& path,
                 const auto x = parse_double(lng);
                 if (!x || !y) {
                     fail(record.number, "malformed number ('" + lat + "', '" + lng + "')");
+                } else if (const auto e7 = to_e7(transform, {*x, *y})) {
+                    location = *e7;
                 } else {
-                    const auto wgs84 = transform->to_wgs84({*x, *y});
-                    const auto e7 = wgs84 ? LatLngE7::from_degrees(wgs84->lat_deg, wgs84->lng_deg)
-                                          : Result<LatLngE7>(wgs84.error());
-                    if (e7) {
-                        location = *e7;
-                    } else {
-                        fail(record.number, e7.error().message());
-                    }
+                    fail(record.number, e7.error().message());
                 }
             }
         } else if (!record.has_point) {
             fail(record.number, record.geometry_error.empty()
                                     ? "missing field: no coordinates and no point geometry"
                                     : record.geometry_error);
+        } else if (const auto e7 = to_e7(transform, record.point)) {
+            location = *e7;
         } else {
-            const auto wgs84 = transform ? transform->to_wgs84(record.point)
-                                         : Result<geography::LatLngDeg>(geography::LatLngDeg{
-                                               record.point.y, record.point.x});
-            const auto e7 = wgs84 ? LatLngE7::from_degrees(wgs84->lat_deg, wgs84->lng_deg)
-                                  : Result<LatLngE7>(wgs84.error());
-            if (e7) {
-                location = *e7;
-            } else {
-                fail(record.number, e7.error().message());
-            }
+            fail(record.number, e7.error().message());
         }
         if (!location) {
             ++pending_failed_rows;

@@ -37,6 +37,20 @@ std::string_view name(HistoryAction action) noexcept {
     return "unknown";
 }
 
+std::string_view name(ResolveMatch match) noexcept {
+    switch (match) {
+        case ResolveMatch::exact:
+            return "exact";
+        case ResolveMatch::moved:
+            return "moved";
+        case ResolveMatch::postcode_replaced:
+            return "postcode_replaced";
+        case ResolveMatch::not_found:
+            return "not_found";
+    }
+    return "unknown";
+}
+
 std::string_view name(HouseholdStatus status) noexcept {
     return status == HouseholdStatus::retired ? "retired" : "active";
 }
@@ -182,7 +196,22 @@ struct Registry::Impl {
     void append_history(rocksdb::WriteBatch* batch, const Household& h, HistoryAction action,
                         std::string_view actor, std::string detail) const;
     void put_household(rocksdb::WriteBatch* batch, const Household& h) const;
+    /// Reads household @p id for a change (with its personal fields); errors not_found and
+    /// retired. On success the version and update time are already advanced.
+    [[nodiscard]] Error begin_change(std::uint64_t id, Household* h) const;
 };
+
+Error Registry::Impl::begin_change(std::uint64_t id, Household* h) const {
+    if (!read_household(id, Access::staff, h)) {
+        return Error{ErrorCode::not_found, 0, 0, "no household with this id"};
+    }
+    if (h->status == HouseholdStatus::retired) {
+        return Error{ErrorCode::retired, 0, 0, "a retired household cannot change"};
+    }
+    h->version += 1;
+    h->updated_ms = std::max(now_ms(), h->updated_ms);
+    return Error{};
+}
 
 void Registry::Impl::open() {
     rocksdb::Options db_options;
@@ -322,8 +351,8 @@ std::uint16_t Registry::Impl::last_unit(rocksdb::Iterator* it, std::uint64_t bas
     // Most cells are new: a point lookup of unit 1 answers that through the Bloom filter, far
     // cheaper than positioning an iterator.
     std::string ignored;
-    const auto first = db->Get(rocksdb::ReadOptions(), cf(cf_codes),
-                               be64_key((base & ~unit_mask) | 1), &ignored);
+    const auto first =
+        db->Get(rocksdb::ReadOptions(), cf(cf_codes), be64_key((base & ~unit_mask) | 1), &ignored);
     if (first.IsNotFound()) {
         return 0;
     }
@@ -962,19 +991,14 @@ Result<Household> Registry::update_address(std::uint64_t id, const Address& addr
     m_impl->require_writable();
     std::lock_guard lock(m_impl->write_mutex);
     Household h;
-    if (!m_impl->read_household(id, Access::staff, &h)) {
-        return Error{ErrorCode::not_found, 0, 0, "no household with this id"};
-    }
-    if (h.status == HouseholdStatus::retired) {
-        return Error{ErrorCode::retired, 0, 0, "a retired household cannot change"};
+    if (const Error error = m_impl->begin_change(id, &h); error.code != ErrorCode::ok) {
+        return error;
     }
     const auto describe = [](const Address& a) {
         return "'" + a.house_number + "', '" + a.street + "', '" + a.hamlet + "'";
     };
     std::string detail = "address " + describe(h.address) + " -> " + describe(address);
     h.address = address;
-    h.version += 1;
-    h.updated_ms = std::max(now_ms(), h.updated_ms);
     rocksdb::WriteBatch batch;
     m_impl->put_household(&batch, h);
     m_impl->append_history(&batch, h, HistoryAction::address_updated, actor, std::move(detail));
@@ -987,11 +1011,8 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     const auto index = m_impl->zone_snapshot();
     std::lock_guard lock(m_impl->write_mutex);
     Household h;
-    if (!m_impl->read_household(id, Access::staff, &h)) {
-        return Error{ErrorCode::not_found, 0, 0, "no household with this id"};
-    }
-    if (h.status == HouseholdStatus::retired) {
-        return Error{ErrorCode::retired, 0, 0, "a retired household cannot move"};
+    if (const Error error = m_impl->begin_change(id, &h); error.code != ErrorCode::ok) {
+        return error;
     }
     const auto hit = index->locate(location);
     if (!hit) {
@@ -1025,8 +1046,6 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     h.zone_id = zone.id;
     h.commune = zone.name;
     h.province = zone.parent_name;
-    h.version += 1;
-    h.updated_ms = std::max(now_ms(), h.updated_ms);
     m_impl->check(batch.Delete(m_impl->cf(cf_spatial), spatial_key(old_location, id)), "batching");
     m_impl->check(
         batch.Put(m_impl->cf(cf_spatial), spatial_key(location, id), be64_key(h.code.key())),
@@ -1045,15 +1064,10 @@ Result<Household> Registry::retire(std::uint64_t id, std::string_view actor,
     m_impl->require_writable();
     std::lock_guard lock(m_impl->write_mutex);
     Household h;
-    if (!m_impl->read_household(id, Access::staff, &h)) {
-        return Error{ErrorCode::not_found, 0, 0, "no household with this id"};
-    }
-    if (h.status == HouseholdStatus::retired) {
-        return Error{ErrorCode::retired, 0, 0, "the household is retired already"};
+    if (const Error error = m_impl->begin_change(id, &h); error.code != ErrorCode::ok) {
+        return error;
     }
     h.status = HouseholdStatus::retired;
-    h.version += 1;
-    h.updated_ms = std::max(now_ms(), h.updated_ms);
     rocksdb::WriteBatch batch;
     m_impl->check(batch.Delete(m_impl->cf(cf_spatial), spatial_key(h.location, id)), "batching");
     m_impl->put_household(&batch, h);

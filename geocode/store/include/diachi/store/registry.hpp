@@ -86,6 +86,9 @@ enum class ResolveMatch : std::uint8_t {
     not_found = 3,          ///< nothing registered; see suggestions
 };
 
+/// "exact", "moved", "postcode_replaced", "not_found".
+[[nodiscard]] std::string_view name(ResolveMatch match) noexcept;
+
 /// The answer to resolve().
 struct Resolution {
     HouseholdCode code;  ///< the code that matched (its postcode may differ from the input's)
