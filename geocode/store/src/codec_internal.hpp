@@ -6,9 +6,10 @@
 //
 //   column family  key                                   value
 //   default        "next_id" | "prefixes" | "format"     fixed64 | prefix table | format
-//   households     id (8)                                household record
+//   households     id (8)                                HouseholdCode::key() of its current code
 //   personal       id (8)                                head, phone
-//   codes          HouseholdCode::key() (8)              id (8), CodeState (1)
+//   codes          HouseholdCode::key() (8)              id (8), CodeState (1), and for the
+//                                                        current code the household record
 //   spatial        morton(lat, lng) (8), id (8)          HouseholdCode::key() (8)
 //   external       source, 0, external id                id (8)
 //   history        id (8), sequence (4)                  time, actor, action, detail

@@ -77,7 +77,7 @@ constexpr std::array<const char*, cf_count> family_names = {
 constexpr std::string_view key_next_id = "next_id";
 constexpr std::string_view key_prefixes = "prefixes";
 constexpr std::string_view key_format = "format";
-constexpr std::string_view format_version = "diachi-registry-1";
+constexpr std::string_view format_version = "diachi-registry-2";
 
 constexpr std::uint64_t unit_mask = 0x3FFF;  // the unit's bits in HouseholdCode::key()
 
@@ -110,6 +110,14 @@ std::string code_value(std::uint64_t id, CodeState state) {
     std::string value = be64_key(id);
     value.push_back(static_cast<char>(state));
     return value;
+}
+
+/// The entry of a household's current code: its id, CodeState::current and the whole record,
+/// so that resolving a code is one lookup.
+void current_code_value(const Household& h, std::string* value, std::string* record) {
+    *value = code_value(h.id, CodeState::current);
+    detail::encode_household(h, record);
+    value->append(*record);
 }
 
 std::string spatial_key(LatLngE7 location, std::uint64_t id) {
@@ -186,6 +194,10 @@ struct Registry::Impl {
 
     /// Reads a household; fills the zone's names and, for staff, the personal fields.
     [[nodiscard]] bool read_household(std::uint64_t id, Access access, Household* out) const;
+    /// Decodes the household of a current code entry (false for a moved code's entry).
+    [[nodiscard]] bool decode_current(std::string_view value, Access access, Household* out) const;
+    /// The household of any code entry: decoded in place, or through its id for a moved code.
+    [[nodiscard]] bool read_entry(std::string_view value, Access access, Household* out) const;
     /// The highest unit issued in the cell of @p base (unit bits ignored), 0 when none.
     [[nodiscard]] std::uint16_t last_unit(rocksdb::Iterator* it, std::uint64_t base) const;
     /// Households with @p code (or, for @p whole_cell, every code in its cell), with notes.
@@ -317,14 +329,34 @@ void Registry::Impl::load_zones() {
 }
 
 bool Registry::Impl::read_household(std::uint64_t id, Access access, Household* out) const {
-    rocksdb::PinnableSlice value;
-    const auto status = db->Get(rocksdb::ReadOptions(), cf(cf_households), be64_key(id), &value);
+    rocksdb::PinnableSlice code_key;
+    const auto status = db->Get(rocksdb::ReadOptions(), cf(cf_households), be64_key(id), &code_key);
     if (status.IsNotFound()) {
         return false;
     }
     check(status, "reading a household");
-    detail::decode_household(value.ToStringView(), out);
-    out->id = id;
+    if (code_key.size() != 8) {
+        throw std::runtime_error(path + ": corrupt household entry " + std::to_string(id));
+    }
+    rocksdb::PinnableSlice value;
+    check(db->Get(rocksdb::ReadOptions(), cf(cf_codes), code_key, &value),
+          "reading the code of a household");
+    if (!decode_current(value.ToStringView(), access, out) || out->id != id) {
+        throw std::runtime_error(path + ": household " + std::to_string(id) +
+                                 " and its code entry disagree");
+    }
+    return true;
+}
+
+bool Registry::Impl::decode_current(std::string_view value, Access access, Household* out) const {
+    if (value.size() < 9) {
+        throw std::runtime_error(path + ": corrupt code entry");
+    }
+    if (static_cast<CodeState>(value[8]) != CodeState::current) {
+        return false;
+    }
+    detail::decode_household(value.substr(9), out);
+    out->id = detail::get_be64(value);
     out->commune.clear();
     out->province.clear();
     if (const auto index = zone_snapshot()) {
@@ -336,7 +368,8 @@ bool Registry::Impl::read_household(std::uint64_t id, Access access, Household* 
     out->personal.reset();
     if (access == Access::staff) {
         rocksdb::PinnableSlice personal;
-        const auto s = db->Get(rocksdb::ReadOptions(), cf(cf_personal), be64_key(id), &personal);
+        const auto s =
+            db->Get(rocksdb::ReadOptions(), cf(cf_personal), be64_key(out->id), &personal);
         if (s.ok()) {
             out->personal.emplace();
             detail::decode_personal(personal.ToStringView(), &*out->personal);
@@ -345,6 +378,11 @@ bool Registry::Impl::read_household(std::uint64_t id, Access access, Household* 
         }
     }
     return true;
+}
+
+bool Registry::Impl::read_entry(std::string_view value, Access access, Household* out) const {
+    return decode_current(value, access, out) ||
+           read_household(detail::get_be64(value), access, out);
 }
 
 std::uint16_t Registry::Impl::last_unit(rocksdb::Iterator* it, std::uint64_t base) const {
@@ -373,12 +411,12 @@ void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access a
                             std::vector<Household>* out, std::vector<std::string>* notes,
                             bool* all_moved) const {
     const auto visit = [&](std::uint64_t key, std::string_view value) {
-        if (value.size() != 9) {
+        if (value.size() < 9) {
             throw std::runtime_error(path + ": corrupt code entry");
         }
         const std::uint64_t id = detail::get_be64(value);
         Household household;
-        if (!read_household(id, access, &household)) {
+        if (!read_entry(value, access, &household)) {
             throw std::runtime_error(path + ": code entry names a missing household " +
                                      std::to_string(id));
         }
@@ -409,23 +447,24 @@ void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access a
         return;
     }
     // Units are issued 1, 2, 3, ... and code entries are never deleted, so the cell's codes are
-    // units 1..n: probe them eight at a time with one MultiGet (adjacent keys share a block)
-    // until the first miss.
+    // units 1..n: probe them with MultiGets (adjacent keys share a block) until the first miss,
+    // two at first (most cells hold one household), then eight at a time.
     constexpr std::size_t probe = 8;
     const std::uint64_t base = code.key() & ~unit_mask;
     std::array<std::string, probe> keys;
     std::array<rocksdb::Slice, probe> slices;
     std::array<rocksdb::PinnableSlice, probe> values;
     std::array<rocksdb::Status, probe> statuses;
-    for (std::uint64_t first = 1; first <= HouseholdCode::max_unit; first += probe) {
-        for (std::size_t i = 0; i < probe; ++i) {
+    std::size_t count = 2;
+    for (std::uint64_t first = 1; first <= HouseholdCode::max_unit; first += count, count = probe) {
+        for (std::size_t i = 0; i < count; ++i) {
             keys[i] = be64_key(base | (first + i));
             slices[i] = keys[i];
             values[i].Reset();
         }
-        db->MultiGet(rocksdb::ReadOptions(), cf(cf_codes), probe, slices.data(), values.data(),
+        db->MultiGet(rocksdb::ReadOptions(), cf(cf_codes), count, slices.data(), values.data(),
                      statuses.data(), /*sorted_input=*/true);
-        for (std::size_t i = 0; i < probe; ++i) {
+        for (std::size_t i = 0; i < count; ++i) {
             if (statuses[i].IsNotFound()) {
                 return;
             }
@@ -477,12 +516,12 @@ void Registry::Impl::suggest(const HouseholdCode& code, std::vector<Suggestion>*
                  statuses.data());
     const auto index = zone_snapshot();
     for (std::size_t i = 0; i < keys.size() && out->size() < 10; ++i) {
-        if (!statuses[i].ok() || values[i].size() != 9) {
+        if (!statuses[i].ok() || values[i].size() < 9) {
             continue;
         }
         const std::uint64_t id = detail::get_be64(values[i].ToStringView());
         Household household;
-        if (!read_household(id, Access::anonymous, &household)) {
+        if (!read_entry(values[i].ToStringView(), Access::anonymous, &household)) {
             continue;
         }
         // Consistent with the postcode: the household's zone carries the code's postcode.
@@ -510,8 +549,11 @@ void Registry::Impl::append_history(rocksdb::WriteBatch* batch, const Household&
 
 void Registry::Impl::put_household(rocksdb::WriteBatch* batch, const Household& h) const {
     std::string value;
-    detail::encode_household(h, &value);
-    check(batch->Put(cf(cf_households), be64_key(h.id), value), "batching a household");
+    std::string record;
+    current_code_value(h, &value, &record);
+    check(batch->Put(cf(cf_codes), be64_key(h.code.key()), value), "batching a household");
+    check(batch->Put(cf(cf_households), be64_key(h.id), be64_key(h.code.key())),
+          "batching a household");
 }
 
 Registry::Registry(const std::string& path, RegistryOptions options)
@@ -720,9 +762,6 @@ void Registry::register_households(std::span<const Registration> registrations,
             m_impl->check(batch.Put(m_impl->cf(cf_personal), be64_key(h.id), value), "batching");
             h.personal = r.personal;
         }
-        m_impl->check(batch.Put(m_impl->cf(cf_codes), be64_key(h.code.key()),
-                                code_value(h.id, CodeState::current)),
-                      "batching");
         m_impl->check(batch.Put(m_impl->cf(cf_spatial), spatial_key(h.location, h.id),
                                 be64_key(h.code.key())),
                       "batching");
@@ -884,6 +923,7 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
     struct Candidate {
         double distance_m;
         std::uint64_t id;
+        std::uint64_t code_key;
     };
     std::vector<Candidate> candidates;
     std::vector<detail::MortonRange> ranges;
@@ -917,7 +957,8 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
                 const LatLngE7 location = detail::location_of_morton(m);
                 const double d = distance_m(point, location);
                 if (d <= half_m) {
-                    candidates.push_back({d, detail::get_be64(key, 8)});
+                    candidates.push_back({d, detail::get_be64(key, 8),
+                                          detail::get_be64(it->value().ToStringView())});
                 }
             }
             m_impl->check(it->status(), "reading the spatial index");
@@ -936,8 +977,13 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
                                  (a.distance_m == b.distance_m && a.id < b.id);
                       });
     for (std::size_t i = 0; i < n; ++i) {
+        // The spatial entry names the current code, whose entry holds the record.
+        rocksdb::PinnableSlice value;
+        const auto status = m_impl->db->Get(rocksdb::ReadOptions(), m_impl->cf(cf_codes),
+                                            be64_key(candidates[i].code_key), &value);
+        m_impl->check(status, "reading the code of a nearby household");
         Nearby nearby;
-        if (m_impl->read_household(candidates[i].id, access, &nearby.household)) {
+        if (m_impl->read_entry(value.ToStringView(), access, &nearby.household)) {
             nearby.distance_m = candidates[i].distance_m;
             out->push_back(std::move(nearby));
         }
@@ -1037,9 +1083,6 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
         h.code = base->with_unit(static_cast<std::uint16_t>(last + 1));
         m_impl->check(batch.Put(m_impl->cf(cf_codes), be64_key(old_code.key()),
                                 code_value(id, CodeState::moved)),
-                      "batching");
-        m_impl->check(batch.Put(m_impl->cf(cf_codes), be64_key(h.code.key()),
-                                code_value(id, CodeState::current)),
                       "batching");
     }
     h.location = location;
