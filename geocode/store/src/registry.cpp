@@ -931,13 +931,54 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
         m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_spatial)));
     const double cos_lat = std::max(0.01, std::cos(point.lat_deg() * 3.14159265358979323846 / 180));
     constexpr double e7_per_m = 1e7 / 111'195.0;  // along a meridian (mean Earth radius)
+    const std::int64_t lat = point.lat_e7 + detail::lat_offset_e7;
+    const std::int64_t lng = point.lng_e7 + detail::lng_offset_e7;
+    const auto scan = [&](const detail::MortonRange& range, double limit_m) {
+        for (it->Seek(be64_key(range.begin)); it->Valid(); it->Next()) {
+            const std::string_view key = it->key().ToStringView();
+            const std::uint64_t m = detail::get_be64(key);
+            if (range.end != 0 && m >= range.end) {
+                break;
+            }
+            const double d = distance_m(point, detail::location_of_morton(m));
+            if (d <= limit_m) {
+                candidates.push_back(
+                    {d, detail::get_be64(key, 8), detail::get_be64(it->value().ToStringView())});
+            }
+        }
+        m_impl->check(it->status(), "reading the spatial index");
+    };
+    const auto nearest_first = [](const Candidate& a, const Candidate& b) {
+        return a.distance_m < b.distance_m || (a.distance_m == b.distance_m && a.id < b.id);
+    };
+
+    // First the point's own quadtree cell, 2^12 units (~45 m) a side: one range. If its k-th
+    // nearest is closer than the cell's nearest edge, nothing outside can beat it.
+    constexpr int seed_shift = 12;
+    const std::uint32_t cell_lat = static_cast<std::uint32_t>(lat) >> seed_shift << seed_shift;
+    const std::uint32_t cell_lng = static_cast<std::uint32_t>(lng) >> seed_shift << seed_shift;
+    const std::uint64_t seed = detail::morton(cell_lat, cell_lng);
+    scan({seed, seed + (std::uint64_t{1} << (2 * seed_shift))}, max_distance_m);
+    const double side = static_cast<double>(1 << seed_shift);
+    const double inner_m =
+        0.99 *
+        std::min({static_cast<double>(lat - cell_lat), side - static_cast<double>(lat - cell_lat),
+                  (static_cast<double>(lng - cell_lng)) * cos_lat,
+                  (side - static_cast<double>(lng - cell_lng)) * cos_lat}) /
+        e7_per_m;
     double half_m = 16.0;
-    for (;;) {
+    bool done = inner_m >= max_distance_m;
+    if (candidates.size() >= k) {
+        std::nth_element(candidates.begin(),
+                         candidates.begin() + static_cast<std::ptrdiff_t>(k - 1), candidates.end(),
+                         nearest_first);
+        half_m = std::max(candidates[k - 1].distance_m, 1.0);
+        done = done || candidates[k - 1].distance_m <= inner_m;
+    }
+    while (!done) {
         half_m = std::min(half_m, max_distance_m);
         const auto dlat = static_cast<std::int64_t>(std::ceil(half_m * e7_per_m)) + 1;
         const auto dlng = static_cast<std::int64_t>(std::ceil(half_m * e7_per_m / cos_lat)) + 1;
-        const std::int64_t lat = point.lat_e7 + detail::lat_offset_e7;
-        const std::int64_t lng = point.lng_e7 + detail::lng_offset_e7;
         const auto clamp = [](std::int64_t v, std::int64_t hi) {
             return static_cast<std::uint32_t>(std::clamp<std::int64_t>(v, 0, hi));
         };
@@ -945,37 +986,19 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
         const std::uint32_t lat1 = clamp(lat + dlat, 2 * detail::lat_offset_e7);
         const std::uint32_t lng0 = clamp(lng - dlng, 2 * detail::lng_offset_e7);
         const std::uint32_t lng1 = clamp(lng + dlng, 2 * detail::lng_offset_e7);
-        detail::cover(lat0, lat1, lng0, lng1, 4, &ranges);
+        detail::cover(lat0, lat1, lng0, lng1, 16, &ranges);
         candidates.clear();
         for (const auto& range : ranges) {
-            for (it->Seek(be64_key(range.begin)); it->Valid(); it->Next()) {
-                const std::string_view key = it->key().ToStringView();
-                const std::uint64_t m = detail::get_be64(key);
-                if (range.end != 0 && m >= range.end) {
-                    break;
-                }
-                const LatLngE7 location = detail::location_of_morton(m);
-                const double d = distance_m(point, location);
-                if (d <= half_m) {
-                    candidates.push_back({d, detail::get_be64(key, 8),
-                                          detail::get_be64(it->value().ToStringView())});
-                }
-            }
-            m_impl->check(it->status(), "reading the spatial index");
+            scan(range, half_m);
         }
         // Every household within half_m lies inside the box, so the k nearest within half_m
         // are final once there are k of them, or once the search reached max_distance_m.
-        if (candidates.size() >= k || half_m >= max_distance_m) {
-            break;
-        }
+        done = candidates.size() >= k || half_m >= max_distance_m;
         half_m *= 4.0;
     }
     const std::size_t n = std::min(k, candidates.size());
     std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n),
-                      candidates.end(), [](const Candidate& a, const Candidate& b) {
-                          return a.distance_m < b.distance_m ||
-                                 (a.distance_m == b.distance_m && a.id < b.id);
-                      });
+                      candidates.end(), nearest_first);
     for (std::size_t i = 0; i < n; ++i) {
         // The spatial entry names the current code, whose entry holds the record.
         rocksdb::PinnableSlice value;
