@@ -447,24 +447,38 @@ void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access a
         return;
     }
     // Units are issued 1, 2, 3, ... and code entries are never deleted, so the cell's codes are
-    // units 1..n: probe them with MultiGets (adjacent keys share a block) until the first miss,
-    // two at first (most cells hold one household), then eight at a time.
-    constexpr std::size_t probe = 8;
+    // units 1..n. Most cells hold one household: read unit 1, and ask the Bloom filters whether
+    // unit 2 may exist (no data block is read when it does not); only then probe on with
+    // MultiGets of eight adjacent keys (they share a block) until the first miss.
     const std::uint64_t base = code.key() & ~unit_mask;
+    {
+        rocksdb::PinnableSlice value;
+        const auto status =
+            db->Get(rocksdb::ReadOptions(), cf(cf_codes), be64_key(base | 1), &value);
+        if (status.IsNotFound()) {
+            return;
+        }
+        check(status, "reading a code");
+        visit(base | 1, value.ToStringView());
+        std::string ignored;
+        if (!db->KeyMayExist(rocksdb::ReadOptions(), cf(cf_codes), be64_key(base | 2), &ignored)) {
+            return;
+        }
+    }
+    constexpr std::size_t probe = 8;
     std::array<std::string, probe> keys;
     std::array<rocksdb::Slice, probe> slices;
     std::array<rocksdb::PinnableSlice, probe> values;
     std::array<rocksdb::Status, probe> statuses;
-    std::size_t count = 2;
-    for (std::uint64_t first = 1; first <= HouseholdCode::max_unit; first += count, count = probe) {
-        for (std::size_t i = 0; i < count; ++i) {
+    for (std::uint64_t first = 2; first <= HouseholdCode::max_unit; first += probe) {
+        for (std::size_t i = 0; i < probe; ++i) {
             keys[i] = be64_key(base | (first + i));
             slices[i] = keys[i];
             values[i].Reset();
         }
-        db->MultiGet(rocksdb::ReadOptions(), cf(cf_codes), count, slices.data(), values.data(),
+        db->MultiGet(rocksdb::ReadOptions(), cf(cf_codes), probe, slices.data(), values.data(),
                      statuses.data(), /*sorted_input=*/true);
-        for (std::size_t i = 0; i < count; ++i) {
+        for (std::size_t i = 0; i < probe; ++i) {
             if (statuses[i].IsNotFound()) {
                 return;
             }
