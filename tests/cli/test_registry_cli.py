@@ -89,9 +89,11 @@ def test_personal_fields_need_staff(store):
 def test_history_and_backup(store, tmp_path):
     run("register", "20.2251", "105.8251", check=True)
     run("move", "1", "20.2351", "105.8351", "--actor", "surveyor", check=True)
+    updated = json.loads(run("update", "1", "--hamlet", "Xóm Mới", "--json").stdout)
+    assert updated["address"]["hamlet"] == "Xóm Mới" and updated["version"] == 3
     history = json.loads(run("history", "1", "--json").stdout)["history"]
-    assert [e["action"] for e in history] == ["registered", "moved"]
+    assert [e["action"] for e in history] == ["registered", "moved", "address_updated"]
     assert history[1]["actor"] == "surveyor"
     run("backup", str(tmp_path / "replica"), check=True)
     replica = json.loads(run("household", "1", "--json", "--store", str(tmp_path / "replica")).stdout)
-    assert replica["version"] == 2
+    assert replica["version"] == 3

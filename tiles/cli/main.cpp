@@ -42,6 +42,8 @@ Zones and the household registry (every command takes --store DIR, or DIACHI_STO
   reverse LAT LNG [--k N] [--max-distance-m M] [--staff]
                                    the nearest households and the point's commune
   household ID [--staff]           one household (--staff adds personal fields)
+  update ID [--house-number T] [--street T] [--hamlet T]
+                                   change the written address (parts not given stay)
   move ID LAT LNG                  new location, new code; the old code keeps resolving
   retire ID [--reason T]           retire a household; its codes stay reserved
   history ID                       every change to a household

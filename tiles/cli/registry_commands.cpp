@@ -1,4 +1,5 @@
 // The registry commands: zones import, import, register, resolve, reverse, where, household,
+// update,
 // move, retire, history, backup. All take --store DIR (or the DIACHI_STORE environment variable).
 
 #include <array>
@@ -523,6 +524,30 @@ int run_move(std::span<const std::string_view> words) {
     return print_result(h, args.positional(0, "ID"), args.flag("--json"));
 }
 
+int run_update(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 5> value_options = {
+        "--store", "--actor", "--house-number", "--street", "--hamlet"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(1);
+    Registry registry(store_path(args));
+    const std::uint64_t id = household_id(args);
+    // Parts not given keep their current value.
+    auto current = registry.get(id);
+    if (!current) {
+        return report(current.error(), args.positional(0, "ID"), args.flag("--json"));
+    }
+    store::Address address = current->address;
+    address.house_number = option_or(args, "--house-number", address.house_number);
+    address.street = option_or(args, "--street", address.street);
+    address.hamlet = option_or(args, "--hamlet", address.hamlet);
+    auto h = registry.update_address(id, address, option_or(args, "--actor", "cli"));
+    if (h) {
+        h->personal.reset();
+    }
+    return print_result(h, args.positional(0, "ID"), args.flag("--json"));
+}
+
 int run_retire(std::span<const std::string_view> words) {
     constexpr std::array<std::string_view, 3> value_options = {"--store", "--actor", "--reason"};
     constexpr std::array<std::string_view, 1> flags = {"--json"};
@@ -601,6 +626,7 @@ int run_registry_command(std::string_view command, std::span<const std::string_v
     if (command == "household") return run_household(words);
     if (command == "move") return run_move(words);
     if (command == "retire") return run_retire(words);
+    if (command == "update") return run_update(words);
     if (command == "history") return run_history(words);
     if (command == "backup") return run_backup(words);
     if (command == "zones") return run_zones(words);
