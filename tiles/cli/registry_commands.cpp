@@ -1,6 +1,6 @@
 // The registry commands: zones import, import, register, resolve, reverse, where, household,
-// update,
-// move, retire, history, backup. All take --store DIR (or the DIACHI_STORE environment variable).
+// update, move, retire, history, backup. All take --store DIR (or the DIACHI_STORE environment
+// variable).
 
 #include <array>
 #include <charconv>
