@@ -3,6 +3,7 @@
 //
 //   DIACHI_BENCH_HOUSEHOLDS  households to load (default 1,000,000; 27,000,000 for the nation)
 //   DIACHI_BENCH_STORE       keep the store in this directory (reused when it holds households)
+//   DIACHI_BENCH_CACHE_MB    RocksDB block cache in MiB (default: RegistryOptions' 256 MiB)
 //   DIACHI_BENCH_CSV         load the households of this CSV (`diachi sample households`) instead
 //                            of generating them: benches/peer_postgis.sh loads the same file
 //                            into PostGIS
@@ -73,7 +74,11 @@ struct Bench {
                    ("diachi-bench-" + std::to_string(std::random_device{}()));
             temporary = true;
         }
-        registry = std::make_unique<Registry>(path.string());
+        diachi::store::RegistryOptions options;
+        if (const char* env = std::getenv("DIACHI_BENCH_CACHE_MB"); env != nullptr && *env != '\0') {
+            options.block_cache_bytes = std::stoull(env) << 20;
+        }
+        registry = std::make_unique<Registry>(path.string(), options);
         if (registry->zones()->size() == 0) {
             auto zones = diachi::geography::read_zones(wards.string());
             diachi::geography::join_postcodes(
