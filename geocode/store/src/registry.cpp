@@ -156,7 +156,9 @@ struct Registry::Impl {
     std::mutex write_mutex;  // serialises writers (unit allocation, ids)
     mutable std::mutex zones_mutex;
     std::shared_ptr<const geography::ZoneIndex> zones;
-    std::unordered_map<std::uint32_t, std::unordered_set<std::string>> prefix_provinces;
+    /// Postcode prefix -> provinces (folded names); replaced whole, read through a snapshot.
+    using PrefixMap = std::unordered_map<std::uint32_t, std::unordered_set<std::string>>;
+    std::shared_ptr<const PrefixMap> prefix_provinces = std::make_shared<const PrefixMap>();
     std::uint64_t next_id = 1;
 
     ~Impl() {
@@ -301,14 +303,16 @@ void Registry::Impl::open() {
 
 void Registry::Impl::load_prefixes(std::string_view data) {
     detail::Reader in(data, "prefix table");
-    prefix_provinces.clear();
+    auto map = std::make_shared<PrefixMap>();
     while (!in.done()) {
         const std::string province = province_key(in.string());
         const std::string_view prefixes = in.string();
         for (const char p : prefixes) {
-            prefix_provinces[static_cast<std::uint8_t>(p)].insert(province);
+            (*map)[static_cast<std::uint8_t>(p)].insert(province);
         }
     }
+    std::lock_guard lock(zones_mutex);
+    prefix_provinces = std::move(map);
 }
 
 void Registry::Impl::load_zones() {
@@ -624,6 +628,7 @@ ZoneImportSummary Registry::import_zones(std::vector<geography::ZoneFeature> zon
         ++summary.zones;
         summary.with_postcode += feature.zone.postcode != 0 ? 1 : 0;
     }
+    std::string prefix_table;
     if (!prefixes.empty()) {
         std::string table;
         for (const auto& entry : prefixes) {
@@ -631,9 +636,12 @@ ZoneImportSummary Registry::import_zones(std::vector<geography::ZoneFeature> zon
             detail::put_string(&table, std::string(entry.prefixes.begin(), entry.prefixes.end()));
         }
         m_impl->check(batch.Put(m_impl->cf(cf_default), key_prefixes, table), "batching prefixes");
-        m_impl->load_prefixes(table);
+        prefix_table = std::move(table);
     }
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing zones");
+    if (!prefix_table.empty()) {
+        m_impl->load_prefixes(prefix_table);
+    }
     std::lock_guard zones_lock(m_impl->zones_mutex);
     m_impl->zones = std::move(index);
     return summary;
@@ -867,13 +875,18 @@ Result<Resolution> Registry::resolve(std::string_view text, Access access) const
         }
         return false;
     };
-    const auto prefix_it = m_impl->prefix_provinces.find(typed / 1000);
+    std::shared_ptr<const Impl::PrefixMap> prefixes;
+    {
+        std::lock_guard lock(m_impl->zones_mutex);
+        prefixes = m_impl->prefix_provinces;
+    }
+    const auto prefix_it = prefixes->find(typed / 1000);
     for (int tier = 0; tier < 2 && resolution.households.empty(); ++tier) {
         std::vector<bool> allowed(index->size(), false);
         geography::Bounds box{90.0, 180.0, -90.0, -180.0};
         for (std::uint32_t z = 0; z < index->size(); ++z) {
             const auto& zone = index->zone(z);
-            const bool ok = tier == 0 ? (prefix_it != m_impl->prefix_provinces.end() &&
+            const bool ok = tier == 0 ? (prefix_it != prefixes->end() &&
                                          prefix_it->second.contains(province_key(zone.parent_name)))
                                       : one_edit(zone.postcode);
             if (ok && zone.postcode != typed) {
