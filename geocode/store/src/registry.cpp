@@ -212,7 +212,9 @@ struct Registry::Impl {
     /// The household of any code entry: decoded in place, or through its id for a moved code.
     [[nodiscard]] bool read_entry(std::string_view value, Access access, Household* out) const;
     /// The highest unit issued in the cell of @p base (unit bits ignored), 0 when none.
-    [[nodiscard]] std::uint16_t last_unit(rocksdb::Iterator* it, std::uint64_t base) const;
+    /// @p it is created on first need (most cells are new and need none).
+    [[nodiscard]] std::uint16_t last_unit(std::unique_ptr<rocksdb::Iterator>* it,
+                                          std::uint64_t base) const;
     /// Households with @p code (or, for @p whole_cell, every code in its cell), with notes.
     void lookup(const HouseholdCode& code, bool whole_cell, Access access,
                 std::vector<Household>* out, std::vector<std::string>* notes,
@@ -400,7 +402,8 @@ bool Registry::Impl::read_entry(std::string_view value, Access access, Household
            read_household(detail::get_be64(value), access, out);
 }
 
-std::uint16_t Registry::Impl::last_unit(rocksdb::Iterator* it, std::uint64_t base) const {
+std::uint16_t Registry::Impl::last_unit(std::unique_ptr<rocksdb::Iterator>* iterator,
+                                        std::uint64_t base) const {
     // Most cells are new: a point lookup of unit 1 answers that through the Bloom filter, far
     // cheaper than positioning an iterator.
     std::string ignored;
@@ -410,6 +413,10 @@ std::uint16_t Registry::Impl::last_unit(rocksdb::Iterator* it, std::uint64_t bas
         return 0;
     }
     check(first, "reading codes");
+    if (!*iterator) {
+        iterator->reset(db->NewIterator(rocksdb::ReadOptions(), cf(cf_codes)));
+    }
+    rocksdb::Iterator* it = iterator->get();
     it->SeekForPrev(be64_key(base | unit_mask));
     if (it->Valid()) {
         const std::uint64_t key = detail::get_be64(it->key().ToStringView());
@@ -729,8 +736,7 @@ void Registry::register_households(std::span<const Registration> registrations,
     rocksdb::WriteBatch batch;
     std::unordered_map<std::uint64_t, std::uint16_t> units;       // cell base -> last unit
     std::unordered_map<std::string, std::size_t> batch_external;  // key -> index in out
-    std::unique_ptr<rocksdb::Iterator> codes(
-        m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_codes)));
+    std::unique_ptr<rocksdb::Iterator> codes;  // made by last_unit() when a cell is not new
     const std::int64_t time = now_ms();
     std::uint64_t next_id = m_impl->next_id;
     std::string value;
@@ -771,7 +777,7 @@ void Registry::register_households(std::span<const Registration> registrations,
         const std::uint64_t base_key = base->key() & ~unit_mask;
         auto unit_it = units.find(base_key);
         if (unit_it == units.end()) {
-            unit_it = units.emplace(base_key, m_impl->last_unit(codes.get(), base_key)).first;
+            unit_it = units.emplace(base_key, m_impl->last_unit(&codes, base_key)).first;
         }
         if (unit_it->second >= HouseholdCode::max_unit) {
             out->push_back(Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"});
@@ -1140,9 +1146,8 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     const LatLngE7 old_location = h.location;
     const bool same_cell = (base->key() & ~unit_mask) == (old_code.key() & ~unit_mask);
     if (!same_cell) {
-        std::unique_ptr<rocksdb::Iterator> codes(
-            m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_codes)));
-        const std::uint16_t last = m_impl->last_unit(codes.get(), base->key());
+        std::unique_ptr<rocksdb::Iterator> codes;
+        const std::uint16_t last = m_impl->last_unit(&codes, base->key());
         if (last >= HouseholdCode::max_unit) {
             return Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"};
         }
