@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
@@ -167,6 +168,9 @@ struct Registry::Impl {
     std::mutex write_mutex;  // serialises writers (unit allocation, ids)
     mutable std::mutex zones_mutex;
     std::shared_ptr<const geography::ZoneIndex> zones;
+    /// province_key() of each zone's parent name, by zone index (for the prefix table).
+    std::shared_ptr<const std::vector<std::string>> zone_provinces =
+        std::make_shared<const std::vector<std::string>>();
     /// Postcode prefix -> provinces (folded names); replaced whole, read through a snapshot.
     using PrefixMap = std::unordered_map<std::uint32_t, std::unordered_set<std::string>>;
     std::shared_ptr<const PrefixMap> prefix_provinces = std::make_shared<const PrefixMap>();
@@ -203,6 +207,8 @@ struct Registry::Impl {
 
     void open();
     void load_zones();
+    /// Makes @p index the current zones (with the folded province names beside it).
+    void install_zones(std::shared_ptr<const geography::ZoneIndex> index);
     void load_prefixes(std::string_view data);
 
     /// Reads a household; fills the zone's names and, for staff, the personal fields.
@@ -339,10 +345,19 @@ void Registry::Impl::load_zones() {
         }
     }
     check(it->status(), "reading zones");
-    auto index =
-        std::make_shared<const geography::ZoneIndex>(std::move(current), options.zone_index);
+    install_zones(
+        std::make_shared<const geography::ZoneIndex>(std::move(current), options.zone_index));
+}
+
+void Registry::Impl::install_zones(std::shared_ptr<const geography::ZoneIndex> index) {
+    auto provinces = std::make_shared<std::vector<std::string>>();
+    provinces->reserve(index->size());
+    for (const auto& zone : index->zones()) {
+        provinces->push_back(province_key(zone.parent_name));
+    }
     std::lock_guard lock(zones_mutex);
     zones = std::move(index);
+    zone_provinces = std::move(provinces);
 }
 
 bool Registry::Impl::read_household(std::uint64_t id, Access access, Household* out) const {
@@ -660,8 +675,7 @@ ZoneImportSummary Registry::import_zones(std::vector<geography::ZoneFeature> zon
     if (!prefix_table.empty()) {
         m_impl->load_prefixes(prefix_table);
     }
-    std::lock_guard zones_lock(m_impl->zones_mutex);
-    m_impl->zones = std::move(index);
+    m_impl->install_zones(std::move(index));
     return summary;
 }
 
@@ -877,52 +891,63 @@ Result<Resolution> Registry::resolve(std::string_view text, Access access) const
     const auto index = m_impl->zone_snapshot();
     const std::uint32_t typed = parsed->postcode();
     const std::string typed_text = postcode_text(typed);
+    // The five digits of a postcode, most significant first, without formatting text.
+    const auto digits_of = [](std::uint32_t postcode) {
+        std::array<std::uint8_t, 5> d{};
+        for (int i = 4; i >= 0; --i) {
+            d[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(postcode % 10);
+            postcode /= 10;
+        }
+        return d;
+    };
+    const auto typed_digits = digits_of(typed);
     const auto one_edit = [&](std::uint32_t postcode) {
-        const std::string other = postcode_text(postcode);
-        int differences = 0;
+        const auto other = digits_of(postcode);
+        std::size_t differences = 0;
+        std::size_t first = 5;
         for (std::size_t i = 0; i < 5; ++i) {
-            differences += other[i] != typed_text[i] ? 1 : 0;
-        }
-        if (differences == 1) {
-            return true;
-        }
-        for (std::size_t i = 0; i + 1 < 5; ++i) {
-            std::string swapped = typed_text;
-            std::swap(swapped[i], swapped[i + 1]);
-            if (swapped == other) {
-                return true;
+            if (other[i] != typed_digits[i]) {
+                first = std::min(first, i);
+                ++differences;
             }
         }
-        return false;
+        // One substitution, or two neighbouring digits swapped.
+        return differences == 1 ||
+               (differences == 2 && first + 1 < 5 && other[first] == typed_digits[first + 1] &&
+                other[first + 1] == typed_digits[first]);
     };
     std::shared_ptr<const Impl::PrefixMap> prefixes;
+    std::shared_ptr<const std::vector<std::string>> provinces;
     {
         std::lock_guard lock(m_impl->zones_mutex);
         prefixes = m_impl->prefix_provinces;
+        provinces = m_impl->zone_provinces;
     }
     const auto prefix_it = prefixes->find(typed / 1000);
     for (int tier = 0; tier < 2 && resolution.households.empty(); ++tier) {
+        // The zones the cell may lie in, and the 1-degree cells they touch.
         std::vector<bool> allowed(index->size(), false);
-        geography::Bounds box{90.0, 180.0, -90.0, -180.0};
+        std::set<std::pair<int, int>> degree_cells;
         for (std::uint32_t z = 0; z < index->size(); ++z) {
             const auto& zone = index->zone(z);
-            const bool ok = tier == 0 ? (prefix_it != prefixes->end() &&
-                                         prefix_it->second.contains(province_key(zone.parent_name)))
+            const bool ok = tier == 0 ? (prefix_it != prefixes->end() && z < provinces->size() &&
+                                         prefix_it->second.contains((*provinces)[z]))
                                       : one_edit(zone.postcode);
-            if (ok && zone.postcode != typed) {
-                allowed[z] = true;
-                const auto b = index->bounds(z);
-                box = {std::min(box.south_deg, b.south_deg), std::min(box.west_deg, b.west_deg),
-                       std::max(box.north_deg, b.north_deg), std::max(box.east_deg, b.east_deg)};
+            if (!ok || zone.postcode == typed) {
+                continue;
+            }
+            allowed[z] = true;
+            const auto b = index->bounds(z);
+            for (int lat = static_cast<int>(std::floor(b.south_deg));
+                 lat <= static_cast<int>(std::floor(b.north_deg)); ++lat) {
+                for (int lng = static_cast<int>(std::floor(b.west_deg));
+                     lng <= static_cast<int>(std::floor(b.east_deg)); ++lng) {
+                    degree_cells.emplace(lat, lng);
+                }
             }
         }
-        if (box.south_deg > box.north_deg) {
-            continue;
-        }
-        for (int lat = static_cast<int>(std::floor(box.south_deg));
-             lat <= static_cast<int>(std::floor(box.north_deg)); ++lat) {
-            for (int lng = static_cast<int>(std::floor(box.west_deg));
-                 lng <= static_cast<int>(std::floor(box.east_deg)); ++lng) {
+        for (const auto& [lat, lng] : degree_cells) {
+            {
                 const auto area = parsed->area_in(lat, lng);
                 const auto centre =
                     LatLngE7::from_degrees(area.center_lat_deg(), area.center_lng_deg());
