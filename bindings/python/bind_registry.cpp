@@ -29,11 +29,6 @@ LatLngE7 location_of(const py::object& lat, const py::object& lng) {
     return unwrap(LatLngE7::from_degrees(lat.cast<double>(), lng.cast<double>()));
 }
 
-std::string postcode_text(std::uint32_t postcode) {
-    std::string text = std::to_string(postcode);
-    return std::string(5 - std::min<std::size_t>(5, text.size()), '0') + text;
-}
-
 Access access_of(bool staff) { return staff ? Access::staff : Access::anonymous; }
 
 py::dict zone_dict(const geography::Zone& z) {
@@ -42,7 +37,7 @@ py::dict zone_dict(const geography::Zone& z) {
     d["commune"] = z.name;
     d["province_id"] = z.parent_id;
     d["province"] = z.parent_name;
-    d["postcode"] = postcode_text(z.postcode);
+    d["postcode"] = diachi::postcode_text(z.postcode).str();
     d["valid_from"] = z.valid_from;
     d["valid_to"] = z.valid_to;
     return d;

@@ -72,13 +72,18 @@ bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 bool is_ignored(char c) noexcept { return c == ' ' || c == '\t' || c == '-' || c == '+'; }
 
-/// Writes the 12 canonical characters into @p out.
-void write_canonical12(std::uint32_t postcode, std::int32_t row, std::int32_t col,
-                       char* out) noexcept {
+/// Writes the 5 digits of @p postcode into @p out.
+void write_postcode(std::uint32_t postcode, char* out) noexcept {
     for (int i = 4; i >= 0; --i) {
         out[i] = static_cast<char>('0' + postcode % 10);
         postcode /= 10;
     }
+}
+
+/// Writes the 12 canonical characters into @p out.
+void write_canonical12(std::uint32_t postcode, std::int32_t row, std::int32_t col,
+                       char* out) noexcept {
+    write_postcode(postcode, out);
     const int lat_grid = row % 5;
     const int lng_grid = col % 4;
     int lat = row / 5;
@@ -453,6 +458,13 @@ void HouseholdCode::recover(olc::GridPoint reference, double max_distance_m,
     std::sort(out->begin(), out->end(), [](const RecoveredCell& a, const RecoveredCell& b) {
         return a.distance_m < b.distance_m;
     });
+}
+
+FixedString<HouseholdCode::postcode_length> postcode_text(std::uint32_t postcode) noexcept {
+    FixedString<HouseholdCode::postcode_length> text;
+    write_postcode(postcode, text.buffer());
+    text.set_size(HouseholdCode::postcode_length);
+    return text;
 }
 
 }  // namespace diachi

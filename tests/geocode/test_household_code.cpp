@@ -327,3 +327,11 @@ TEST(HouseholdCodeVectors, RealPlacesInVietnam) {
         EXPECT_EQ(*HouseholdCode::parse(row.fields[10]), *code);
     }
 }
+
+TEST(HouseholdCode, PostcodeTextKeepsLeadingZeros) {
+    EXPECT_EQ(diachi::postcode_text(3625).view(), "03625");
+    EXPECT_EQ(diachi::postcode_text(11120).view(), "11120");
+    EXPECT_EQ(diachi::postcode_text(0).view(), "00000");
+    const auto code = diachi::HouseholdCode::parse("03625 W5PP+55F").value();
+    EXPECT_EQ(diachi::postcode_text(code.postcode()).view(), code.canonical().view().substr(0, 5));
+}

@@ -143,7 +143,10 @@ namespace {
 /// Length of the well-formed UTF-8 sequence starting at @p i, or 0.
 std::size_t utf8_sequence(std::string_view text, std::size_t i) noexcept {
     const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t n = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+    const std::size_t n = lead >= 0xF0 && lead <= 0xF4  ? 4
+                          : lead >= 0xE0                ? 3
+                          : lead >= 0xC2 && lead < 0xE0 ? 2
+                                                        : 0;
     if (n == 0 || i + n > text.size()) {
         return 0;
     }
@@ -162,11 +165,21 @@ std::string json_string(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char buffer[8];

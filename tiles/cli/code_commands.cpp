@@ -41,18 +41,13 @@ void print_area(const olc::CodeArea& area) {
               << number_text(area.center_lng_deg()) << '\n';
 }
 
-std::string postcode_text(std::uint32_t postcode) {
-    std::string text = std::to_string(postcode);
-    return std::string(5 - text.size(), '0') + text;
-}
-
 int print_household(const HouseholdCode& code, bool json) {
     if (json) {
         std::cout << JsonObject{}
                          .field("canonical", code.canonical().view())
                          .field("display", code.display().view())
                          .field("display_checked", code.display_checked().view())
-                         .field("postcode", postcode_text(code.postcode()))
+                         .field("postcode", diachi::postcode_text(code.postcode()).str())
                          .field("grid", code.grid().view())
                          .field("unit", static_cast<long>(code.unit()))
                          .field("check", std::string(1, code.check_character()))
@@ -62,7 +57,7 @@ int print_household(const HouseholdCode& code, bool json) {
         std::cout << "canonical  " << code.canonical().view() << '\n'
                   << "display    " << code.display().view() << '\n'
                   << "checked    " << code.display_checked().view() << '\n'
-                  << "postcode   " << postcode_text(code.postcode()) << '\n'
+                  << "postcode   " << diachi::postcode_text(code.postcode()).str() << '\n'
                   << "grid       " << code.grid().view() << '\n'
                   << "unit       " << code.unit() << '\n'
                   << "check      " << code.check_character() << '\n';
@@ -88,10 +83,11 @@ int run_code_make(std::span<const std::string_view> words) {
     const std::string_view postcode = args.positional(0, "POSTCODE");
     const std::string_view lat = args.positional(1, "LAT");
     const std::string_view lng = args.positional(2, "LNG");
-    const auto unit = static_cast<std::uint16_t>(
-        args.integer_option("--unit", 1, 1, HouseholdCode::max_unit));
+    const auto unit =
+        static_cast<std::uint16_t>(args.integer_option("--unit", 1, 1, HouseholdCode::max_unit));
     const bool json = args.flag("--json");
-    if (postcode.size() != 5 || postcode.find_first_not_of("0123456789") != std::string_view::npos) {
+    if (postcode.size() != 5 ||
+        postcode.find_first_not_of("0123456789") != std::string_view::npos) {
         return report(Error{ErrorCode::out_of_range, 0, 0, "a postcode has 5 digits"}, postcode,
                       json);
     }
@@ -231,15 +227,15 @@ int run_code_with_reference(std::span<const std::string_view> words, std::string
 }  // namespace
 
 int run_shorten(std::span<const std::string_view> words) {
-    return run_code_with_reference(words, "code", "short", [](std::string_view c, olc::GridPoint p) {
-        return olc::shorten(c, p);
-    });
+    return run_code_with_reference(
+        words, "code", "short",
+        [](std::string_view c, olc::GridPoint p) { return olc::shorten(c, p); });
 }
 
 int run_recover(std::span<const std::string_view> words) {
-    return run_code_with_reference(words, "short", "code", [](std::string_view c, olc::GridPoint p) {
-        return olc::recover_nearest(c, p);
-    });
+    return run_code_with_reference(
+        words, "short", "code",
+        [](std::string_view c, olc::GridPoint p) { return olc::recover_nearest(c, p); });
 }
 
 int run_code(std::span<const std::string_view> words) {

@@ -38,11 +38,6 @@ std::string option_or(const Args& args, std::string_view name, std::string fallb
     return value ? std::string(*value) : std::move(fallback);
 }
 
-std::string postcode_text(std::uint32_t postcode) {
-    std::string text = std::to_string(postcode);
-    return std::string(5 - std::min<std::size_t>(5, text.size()), '0') + text;
-}
-
 /// A fixed-point coordinate as its exact decimal text, e.g. 210285110 -> "21.028511".
 std::string e7_text(std::int32_t e7) {
     const std::int64_t value = e7;
@@ -98,7 +93,7 @@ std::string household_json(const Household& h) {
     out.field("id", static_cast<long>(h.id))
         .field("code", h.code.canonical().view())
         .field("display", h.code.display().view())
-        .field("postcode", postcode_text(h.code.postcode()))
+        .field("postcode", diachi::postcode_text(h.code.postcode()).str())
         .raw("lat", e7_text(h.location.lat_e7))
         .raw("lng", e7_text(h.location.lng_e7))
         .field("zone_id", h.zone_id)
@@ -414,7 +409,7 @@ int run_reverse(std::span<const std::string_view> words) {
             out.field("zone_id", place->zone.id)
                 .field("commune", place->zone.name)
                 .field("province", place->zone.parent_name)
-                .field("postcode", postcode_text(place->zone.postcode));
+                .field("postcode", diachi::postcode_text(place->zone.postcode).str());
         } else {
             out.field("zone_error", name(place.error().code));
         }
@@ -422,7 +417,7 @@ int run_reverse(std::span<const std::string_view> words) {
     } else {
         if (place) {
             std::cout << place->zone.name << ", " << place->zone.parent_name << "  postcode "
-                      << postcode_text(place->zone.postcode) << '\n';
+                      << diachi::postcode_text(place->zone.postcode).str() << '\n';
         }
         for (const auto& n : nearby) {
             std::cout << number_text(std::round(n.distance_m * 10) / 10) << " m  ";
@@ -455,7 +450,7 @@ int run_where(std::span<const std::string_view> words) {
                          .field("commune", z.name)
                          .field("province_id", z.parent_id)
                          .field("province", z.parent_name)
-                         .field("postcode", postcode_text(z.postcode))
+                         .field("postcode", diachi::postcode_text(z.postcode).str())
                          .field("inside", place->hit.inside)
                          .field("distance_m", place->hit.distance_m)
                          .field("valid_from", z.valid_from)
@@ -463,7 +458,7 @@ int run_where(std::span<const std::string_view> words) {
                   << '\n';
     } else {
         std::cout << z.name << ", " << z.parent_name << "  (zone " << z.id << ")  postcode "
-                  << postcode_text(z.postcode);
+                  << diachi::postcode_text(z.postcode).str();
         if (!place->hit.inside) {
             std::cout << "  [outside the outline by "
                       << number_text(std::round(place->hit.distance_m)) << " m]";

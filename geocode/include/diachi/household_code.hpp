@@ -121,6 +121,11 @@ private:
     std::uint16_t m_unit = 0;
 };
 
+/// A postcode as its 5 digits, with leading zeros: 3625 -> "03625". Precondition:
+/// postcode <= HouseholdCode::max_postcode (larger values keep their last 5 digits).
+[[nodiscard]] FixedString<HouseholdCode::postcode_length> postcode_text(
+    std::uint32_t postcode) noexcept;
+
 }  // namespace diachi
 
 #endif  // DIACHI_HOUSEHOLD_CODE_HPP

@@ -150,12 +150,6 @@ std::string format_location(LatLngE7 p) {
     return text;
 }
 
-std::string postcode_text(std::uint32_t postcode) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%05u", postcode);
-    return text;
-}
-
 }  // namespace
 
 struct Registry::Impl {
@@ -890,7 +884,7 @@ Result<Resolution> Registry::resolve(std::string_view text, Access access) const
     // any zone whose postcode is one typo away.
     const auto index = m_impl->zone_snapshot();
     const std::uint32_t typed = parsed->postcode();
-    const std::string typed_text = postcode_text(typed);
+    const std::string typed_text = diachi::postcode_text(typed).str();
     // The five digits of a postcode, most significant first, without formatting text.
     const auto digits_of = [](std::uint32_t postcode) {
         std::array<std::uint8_t, 5> d{};
@@ -971,7 +965,7 @@ Result<Resolution> Registry::resolve(std::string_view text, Access access) const
                 resolution.notes.push_back(
                     "postcode " + typed_text + (tier == 0 ? " is not current" : " is unknown") +
                     "; the cell lies in " + zone.name + ", " + zone.parent_name + ", postcode " +
-                    postcode_text(zone.postcode));
+                    diachi::postcode_text(zone.postcode).str());
                 resolution.notes.insert(resolution.notes.end(), notes.begin(), notes.end());
                 resolution.households.insert(resolution.households.end(),
                                              std::make_move_iterator(found.begin()),
