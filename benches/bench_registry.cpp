@@ -4,6 +4,7 @@
 //   DIACHI_BENCH_HOUSEHOLDS  households to load (default 1,000,000; 27,000,000 for the nation)
 //   DIACHI_BENCH_STORE       keep the store in this directory (reused when it holds households)
 //   DIACHI_BENCH_CACHE_MB    RocksDB block cache in MiB (default: RegistryOptions' 256 MiB)
+//   DIACHI_BENCH_ROW_CACHE_MB  RocksDB row cache in MiB (default: RegistryOptions' 0, off)
 //   DIACHI_BENCH_CSV         load the households of this CSV (`diachi sample households`) instead
 //                            of generating them: benches/peer_postgis.sh loads the same file
 //                            into PostGIS
@@ -46,7 +47,7 @@ std::size_t household_target() {
     return 1'000'000;
 }
 
-constexpr std::size_t sample_count = 1 << 17;
+constexpr std::size_t sample_count = 1 << 20;
 
 struct Bench {
     std::filesystem::path path;
@@ -77,6 +78,9 @@ struct Bench {
         diachi::store::RegistryOptions options;
         if (const char* env = std::getenv("DIACHI_BENCH_CACHE_MB"); env != nullptr && *env != '\0') {
             options.block_cache_bytes = std::stoull(env) << 20;
+        }
+        if (const char* env = std::getenv("DIACHI_BENCH_ROW_CACHE_MB"); env != nullptr && *env != '\0') {
+            options.row_cache_bytes = std::stoull(env) << 20;
         }
         registry = std::make_unique<Registry>(path.string(), options);
         if (registry->zones()->size() == 0) {
@@ -210,7 +214,7 @@ void per_item(benchmark::State& state, const std::vector<Input>& inputs, F&& f) 
         i = (i + 1) & (sample_count - 1);
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-    diachi::bench::report_percentiles(state, inputs, f, 100'000);
+    diachi::bench::report_percentiles(state, inputs, f, 100'000, i);
 }
 
 void BM_Get(benchmark::State& state) {

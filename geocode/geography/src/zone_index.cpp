@@ -42,7 +42,14 @@ struct ZoneIndex::Impl {
     };
 
     std::vector<Shape> shapes;
-    std::unordered_map<std::string, std::uint32_t> by_id;
+    /// Heterogeneous lookup: find() takes a string_view without building a std::string.
+    struct IdHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view id) const noexcept {
+            return std::hash<std::string_view>{}(id);
+        }
+    };
+    std::unordered_map<std::string, std::uint32_t, IdHash, std::equal_to<>> by_id;
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_postcode;
 
     std::int64_t cells_per_degree = 256;
@@ -358,7 +365,7 @@ LatLngE7 ZoneIndex::interior_point(std::uint32_t index) const {
 Bounds ZoneIndex::bounds(std::uint32_t index) const { return m_impl->shapes.at(index).bounds; }
 
 std::optional<std::uint32_t> ZoneIndex::find(std::string_view id) const noexcept {
-    const auto it = m_impl->by_id.find(std::string(id));
+    const auto it = m_impl->by_id.find(id);
     if (it == m_impl->by_id.end()) {
         return std::nullopt;
     }

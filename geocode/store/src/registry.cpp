@@ -247,9 +247,17 @@ void Registry::Impl::open() {
     db_options.max_background_jobs = 2;
     db_options.bytes_per_sync = 1 << 20;
     db_options.keep_log_file_num = 4;
+    // Resolve and get are point reads of hot keys: a row cache answers them without the
+    // index and data block search.
+    if (options.row_cache_bytes > 0) {
+        db_options.row_cache = rocksdb::NewLRUCache(options.row_cache_bytes);
+    }
 
     rocksdb::BlockBasedTableOptions table;
-    table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+    // Lock-free lookups: resolve and reverse are cache hits on hot blocks. The estimated
+    // entry charge is the block size.
+    table.block_cache =
+        rocksdb::HyperClockCacheOptions(options.block_cache_bytes, 4 * 1024).MakeSharedCache();
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     table.format_version = 5;
     // Point lookups dominate: small blocks with a hash index inside each block.

