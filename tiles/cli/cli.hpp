@@ -87,6 +87,8 @@ int run_code(std::span<const std::string_view> words);
 /// The registry commands (zones import, import, register, resolve, reverse, where, household,
 /// move, retire, history, backup); -1 when @p command is none of them.
 int run_registry_command(std::string_view command, std::span<const std::string_view> words);
+/// search, suggest, units import; -1 for another command.
+int run_search_command(std::string_view command, std::span<const std::string_view> words);
 
 /// `sample zones|households`: the deterministic sample generator of data/.
 int run_sample(std::span<const std::string_view> words);

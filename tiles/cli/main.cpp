@@ -49,6 +49,13 @@ Zones and the household registry (every command takes --store DIR, or DIACHI_STO
   history ID                       every change to a household
   backup DIR                       a consistent checkpoint another process can serve from
 
+Address search (Vietnamese, with or without diacritics; old units too once imported):
+  search QUERY [--limit N] [--staff]
+                                   households, hamlets, streets, communes for free text or a code
+  suggest PREFIX [--limit N]       completions as the text is typed
+  units import MAPPING.csv [--units UNITS.json]
+                                   store the pre-2025 communes, districts and provinces
+
 Sample data (deterministic):
   sample zones DIR                 sample communes and postcodes (when no real data is at hand)
   sample households ZONES.geojson --postcodes CSV --count N --out FILE.csv [--seed S]
@@ -97,6 +104,9 @@ int main(int argc, char** argv) {
             return run_sample(rest);
         }
         if (const int status = run_registry_command(command, rest); status >= 0) {
+            return status;
+        }
+        if (const int status = run_search_command(command, rest); status >= 0) {
             return status;
         }
         throw UsageError("unknown command '" + std::string(command) + "'");

@@ -15,13 +15,9 @@
 #include <diachi/store/registry.hpp>
 
 #include "cli.hpp"
+#include "store_support.hpp"
 
 namespace diachi::cli {
-namespace {
-
-using store::Access;
-using store::Household;
-using store::Registry;
 
 std::string store_path(const Args& args) {
     if (const auto path = args.option("--store")) {
@@ -69,20 +65,7 @@ store::RegistryOptions read_only() {
     return options;
 }
 
-/// A location typed as the positional words LAT LNG from @p first (read as exact decimals), and
-/// the text to name in an error.
-struct TypedLocation {
-    Result<LatLngE7> location;
-    std::string text;
-};
-
-TypedLocation typed_location(const Args& args, std::size_t first) {
-    const std::string_view lat = args.positional(first, "LAT");
-    const std::string_view lng = args.positional(first + 1, "LNG");
-    return {LatLngE7::from_decimal(lat, lng), std::string(lat) + " " + std::string(lng)};
-}
-
-std::string household_json(const Household& h) {
+std::string household_json(const store::Household& h) {
     JsonObject address;
     address.field("house_number", h.address.house_number)
         .field("street", h.address.street)
@@ -111,6 +94,25 @@ std::string household_json(const Household& h) {
                                 .str());
     }
     return out.str();
+}
+
+namespace {
+
+using store::Access;
+using store::Household;
+using store::Registry;
+
+/// A location typed as the positional words LAT LNG from @p first (read as exact decimals), and
+/// the text to name in an error.
+struct TypedLocation {
+    Result<LatLngE7> location;
+    std::string text;
+};
+
+TypedLocation typed_location(const Args& args, std::size_t first) {
+    const std::string_view lat = args.positional(first, "LAT");
+    const std::string_view lng = args.positional(first + 1, "LNG");
+    return {LatLngE7::from_decimal(lat, lng), std::string(lat) + " " + std::string(lng)};
 }
 
 void print_household_text(const Household& h) {

@@ -19,9 +19,11 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <diachi/search/normalize.hpp>
 #include <diachi/text.hpp>
 
 #include "codec_internal.hpp"
+#include "search_index.hpp"
 
 namespace diachi::store {
 
@@ -71,15 +73,18 @@ enum Family : std::size_t {
     cf_external,
     cf_history,
     cf_zones,
+    cf_search,
     cf_count
 };
 constexpr std::array<const char*, cf_count> family_names = {
-    "default", "households", "personal", "codes", "spatial", "external", "history", "zones"};
+    "default", "households", "personal", "codes", "spatial", "external", "history", "zones",
+    "search"};
 
 constexpr std::string_view key_next_id = "next_id";
 constexpr std::string_view key_prefixes = "prefixes";
+constexpr std::string_view key_old_units = "old_units";
 constexpr std::string_view key_format = "format";
-constexpr std::string_view format_version = "diachi-registry-2";
+constexpr std::string_view format_version = "diachi-registry-3";
 
 constexpr std::uint64_t unit_mask = 0x3FFF;  // the unit's bits in HouseholdCode::key()
 
@@ -169,6 +174,10 @@ struct Registry::Impl {
     using PrefixMap = std::unordered_map<std::uint32_t, std::unordered_set<std::string>>;
     std::shared_ptr<const PrefixMap> prefix_provinces = std::make_shared<const PrefixMap>();
     std::uint64_t next_id = 1;
+    /// Pre-2025 units (for search), and the gazetteer built from them and the zones.
+    std::vector<geography::OldUnit> old_units;
+    std::shared_ptr<const detail::Gazetteer> gazetteer = std::make_shared<const detail::Gazetteer>();
+    mutable detail::Vocabulary vocabulary;
 
     ~Impl() {
         if (db != nullptr) {
@@ -222,7 +231,13 @@ struct Registry::Impl {
     void suggest(const HouseholdCode& code, std::vector<Suggestion>* out) const;
     void append_history(rocksdb::WriteBatch* batch, const Household& h, HistoryAction action,
                         std::string_view actor, std::string detail) const;
-    void put_household(rocksdb::WriteBatch* batch, const Household& h) const;
+    /// Writes household @p h (its code entry, and its search entries when it is active);
+    /// @p before is its state before this change, whose search entries go.
+    void put_household(rocksdb::WriteBatch* batch, const Household& h,
+                       const Household* before = nullptr) const;
+    void load_old_units(std::string_view data);
+    void rebuild_gazetteer();
+    [[nodiscard]] detail::SearchContext search_context() const;
     /// Reads household @p id for a change (with its personal fields); errors not_found and
     /// retired. On success the version and update time are already advanced.
     [[nodiscard]] Error begin_change(std::uint64_t id, Household* h) const;
@@ -278,6 +293,7 @@ void Registry::Impl::open() {
     for (const char* family : family_names) {
         descriptors.emplace_back(family, family_options);
     }
+    descriptors[cf_search].options.merge_operator = detail::area_merge_operator();
     rocksdb::Status status;
     if (options.read_only) {
         status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(db_options), path, descriptors,
@@ -319,7 +335,54 @@ void Registry::Impl::open() {
     } else if (!status.IsNotFound()) {
         check(status, "reading the prefix table");
     }
+    status = db->Get(rocksdb::ReadOptions(), cf(cf_default), key_old_units, &value);
+    if (status.ok()) {
+        load_old_units(value);
+    } else if (!status.IsNotFound()) {
+        check(status, "reading the old-unit table");
+    }
     load_zones();
+    detail::load_area_words(db, cf(cf_search), &vocabulary);
+}
+
+void Registry::Impl::load_old_units(std::string_view data) {
+    detail::Reader in(data, "old-unit table");
+    std::vector<geography::OldUnit> units;
+    while (!in.done()) {
+        geography::OldUnit unit;
+        unit.commune_code = in.string();
+        unit.commune = in.string();
+        unit.district = in.string();
+        unit.province = in.string();
+        unit.new_zone_id = in.string();
+        unit.partial = in.string() == "p";
+        units.push_back(std::move(unit));
+    }
+    std::lock_guard lock(zones_mutex);
+    old_units = std::move(units);
+}
+
+void Registry::Impl::rebuild_gazetteer() {
+    const auto index = zone_snapshot();
+    std::vector<geography::OldUnit> units;
+    {
+        std::lock_guard lock(zones_mutex);
+        units = old_units;
+    }
+    auto built = index ? std::make_shared<const detail::Gazetteer>(*index, units)
+                       : std::make_shared<const detail::Gazetteer>();
+    built->add_words_to(&vocabulary);
+    std::lock_guard lock(zones_mutex);
+    gazetteer = std::move(built);
+}
+
+detail::SearchContext Registry::Impl::search_context() const {
+    std::lock_guard lock(zones_mutex);
+    return detail::SearchContext{
+        db, cf(cf_search), zones, gazetteer, &vocabulary,
+        [this](std::uint64_t id, Access access, Household* out) {
+            return read_household(id, access, out);
+        }};
 }
 
 void Registry::Impl::load_prefixes(std::string_view data) {
@@ -357,9 +420,12 @@ void Registry::Impl::install_zones(std::shared_ptr<const geography::ZoneIndex> i
     for (const auto& zone : index->zones()) {
         provinces->push_back(province_key(zone.parent_name));
     }
-    std::lock_guard lock(zones_mutex);
-    zones = std::move(index);
-    zone_provinces = std::move(provinces);
+    {
+        std::lock_guard lock(zones_mutex);
+        zones = std::move(index);
+        zone_provinces = std::move(provinces);
+    }
+    rebuild_gazetteer();
 }
 
 bool Registry::Impl::read_household(std::uint64_t id, Access access, Household* out) const {
@@ -600,7 +666,16 @@ void Registry::Impl::append_history(rocksdb::WriteBatch* batch, const Household&
     check(batch->Put(cf(cf_history), history_key(h.id, event.sequence), value), "batching history");
 }
 
-void Registry::Impl::put_household(rocksdb::WriteBatch* batch, const Household& h) const {
+void Registry::Impl::put_household(rocksdb::WriteBatch* batch, const Household& h,
+                                   const Household* before) const {
+    if (before != nullptr && before->status == HouseholdStatus::active) {
+        detail::put_search_entries(batch, cf(cf_search), *before, -1);
+    }
+    if (h.status == HouseholdStatus::active) {
+        detail::put_search_entries(batch, cf(cf_search), h, +1);
+        vocabulary.add_words(search::normalize(h.address.street));
+        vocabulary.add_words(search::normalize(h.address.hamlet));
+    }
     std::string value;
     std::string record;
     current_code_value(h, &value, &record);
@@ -1139,13 +1214,14 @@ Result<Household> Registry::update_address(std::uint64_t id, const Address& addr
     if (const Error error = m_impl->begin_change(id, &h); error.code != ErrorCode::ok) {
         return error;
     }
+    const Household before = h;
     const auto describe = [](const Address& a) {
         return "'" + a.house_number + "', '" + a.street + "', '" + a.hamlet + "'";
     };
     std::string detail = "address " + describe(h.address) + " -> " + describe(address);
     h.address = address;
     rocksdb::WriteBatch batch;
-    m_impl->put_household(&batch, h);
+    m_impl->put_household(&batch, h, &before);
     m_impl->append_history(&batch, h, HistoryAction::address_updated, actor, std::move(detail));
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing an address");
     return h;
@@ -1159,6 +1235,7 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     if (const Error error = m_impl->begin_change(id, &h); error.code != ErrorCode::ok) {
         return error;
     }
+    const Household before = h;
     const auto hit = index->locate(location);
     if (!hit) {
         return hit.error();
@@ -1191,7 +1268,7 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     m_impl->check(
         batch.Put(m_impl->cf(cf_spatial), spatial_key(location, id), be64_key(h.code.key())),
         "batching");
-    m_impl->put_household(&batch, h);
+    m_impl->put_household(&batch, h, &before);
     m_impl->append_history(&batch, h, HistoryAction::moved, actor,
                            "code " + std::string(old_code.canonical().view()) + " -> " +
                                std::string(h.code.canonical().view()) + ", location " +
@@ -1208,14 +1285,75 @@ Result<Household> Registry::retire(std::uint64_t id, std::string_view actor,
     if (const Error error = m_impl->begin_change(id, &h); error.code != ErrorCode::ok) {
         return error;
     }
+    const Household before = h;
     h.status = HouseholdStatus::retired;
     rocksdb::WriteBatch batch;
     m_impl->check(batch.Delete(m_impl->cf(cf_spatial), spatial_key(h.location, id)), "batching");
-    m_impl->put_household(&batch, h);
+    m_impl->put_household(&batch, h, &before);
     m_impl->append_history(&batch, h, HistoryAction::retired, actor,
                            "retired: " + std::string(reason));
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing a retirement");
     return h;
+}
+
+// --- search ------------------------------------------------------------------------------------
+
+std::size_t Registry::import_old_units(const std::vector<geography::OldUnit>& units) {
+    m_impl->require_writable();
+    std::string data;
+    for (const auto& unit : units) {
+        for (const std::string* field : {&unit.commune_code, &unit.commune, &unit.district,
+                                         &unit.province, &unit.new_zone_id}) {
+            detail::put_string(&data, *field);
+        }
+        detail::put_string(&data, unit.partial ? "p" : "f");
+    }
+    m_impl->check(m_impl->db->Put(m_impl->write_options, m_impl->cf(cf_default), key_old_units,
+                                  data),
+                  "writing the old-unit table");
+    m_impl->load_old_units(data);
+    m_impl->rebuild_gazetteer();
+    return units.size();
+}
+
+std::vector<SearchResult> Registry::search(std::string_view query,
+                                           const SearchOptions& options) const {
+    quiet_perf_context();
+    // A household code typed into the search box resolves directly.
+    if (const auto resolution = resolve(query, options.access);
+        resolution && resolution->match != ResolveMatch::not_found) {
+        std::vector<SearchResult> out;
+        const auto index = m_impl->zone_snapshot();
+        for (auto h : resolution->households) {
+            SearchResult r;
+            r.kind = PlaceKind::household;
+            r.score = 1.0;
+            r.location = h.location;
+            r.zone_id = h.zone_id;
+            r.commune = h.commune;
+            r.province = h.province;
+            if (index) {
+                if (const auto z = index->find(h.zone_id)) {
+                    r.postcode = index->zone(*z).postcode;
+                }
+            }
+            r.label = std::string(h.code.display().view()) + ", " + h.commune + ", " + h.province;
+            r.matched.emplace_back("code");
+            r.notes = resolution->notes;
+            r.household = std::move(h);
+            out.push_back(std::move(r));
+            if (out.size() >= options.limit) {
+                break;
+            }
+        }
+        return out;
+    }
+    return detail::search(m_impl->search_context(), query, options);
+}
+
+std::vector<SearchResult> Registry::suggest(std::string_view prefix, std::size_t limit) const {
+    quiet_perf_context();
+    return detail::suggest(m_impl->search_context(), prefix, limit);
 }
 
 std::vector<HistoryEvent> Registry::history(std::uint64_t id) const {

@@ -25,11 +25,13 @@
 #include <vector>
 
 #include <diachi/error.hpp>
+#include <diachi/geography/unit_reader.hpp>
 #include <diachi/geography/zone_index.hpp>
 #include <diachi/geography/zone_reader.hpp>
 #include <diachi/household_code.hpp>
 #include <diachi/lat_lng.hpp>
 #include <diachi/store/household.hpp>
+#include <diachi/store/search.hpp>
 
 namespace diachi::store {
 
@@ -203,6 +205,22 @@ public:
 
     /// Number of households ever registered (ids issued).
     [[nodiscard]] std::uint64_t household_count() const;
+
+    // --- search ------------------------------------------------------------------------------
+
+    /// Stores the pre-2025 units (replacing an earlier table): search maps old communes,
+    /// districts and provinces to today's communes with it. Returns the rows stored.
+    std::size_t import_old_units(const std::vector<geography::OldUnit>& units);
+
+    /// Free Vietnamese address text (or a household code) -> households, hamlets, streets,
+    /// communes and provinces, best first (see docs/search.md).
+    [[nodiscard]] std::vector<SearchResult> search(std::string_view query,
+                                                   const SearchOptions& options = {}) const;
+
+    /// Completions for @p prefix as it is typed: hamlets and streets with the most households
+    /// first, then communes and provinces, within the places named before the last comma.
+    [[nodiscard]] std::vector<SearchResult> suggest(std::string_view prefix,
+                                                    std::size_t limit = 10) const;
 
     // --- operations ----------------------------------------------------------------------------
 

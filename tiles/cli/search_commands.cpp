@@ -1,0 +1,131 @@
+// The search commands: search (free address text -> places), suggest (autocomplete), and
+// units import (the pre-2025 units search maps old addresses with).
+
+#include <array>
+#include <cmath>
+#include <iostream>
+
+#include <diachi/geography/unit_reader.hpp>
+#include <diachi/store/registry.hpp>
+
+#include "cli.hpp"
+#include "store_support.hpp"
+
+namespace diachi::cli {
+namespace {
+
+std::string result_json(const store::SearchResult& r) {
+    std::string matched = "[";
+    for (const auto& m : r.matched) {
+        append_item(&matched, json_string(m));
+    }
+    std::string notes = "[";
+    for (const auto& n : r.notes) {
+        append_item(&notes, json_string(n));
+    }
+    JsonObject out;
+    out.field("kind", store::name(r.kind))
+        .field("score", r.score)
+        .field("label", r.label)
+        .raw("lat", e7_text(r.location.lat_e7))
+        .raw("lng", e7_text(r.location.lng_e7))
+        .field("zone_id", r.zone_id)
+        .field("commune", r.commune)
+        .field("province", r.province)
+        .field("postcode", r.postcode == 0 ? std::string() : diachi::postcode_text(r.postcode).str());
+    if (r.households > 0) {
+        out.field("households", static_cast<long>(r.households));
+    }
+    if (r.household) {
+        out.raw("household", household_json(*r.household));
+    }
+    return out.raw("matched", matched + "]").raw("notes", notes + "]").str();
+}
+
+void print_results(const std::vector<store::SearchResult>& results, std::string_view input,
+                   bool json) {
+    if (json) {
+        std::string list = "[";
+        for (const auto& r : results) {
+            append_item(&list, result_json(r));
+        }
+        std::cout << JsonObject{}.field("input", input).raw("results", list + "]").str() << '\n';
+        return;
+    }
+    for (const auto& r : results) {
+        std::cout << number_text(std::round(r.score * 100) / 100) << "  " << store::name(r.kind)
+                  << "  " << r.label;
+        if (r.household) {
+            std::cout << "  " << r.household->code.display().view();
+        }
+        std::cout << "  (" << e7_text(r.location.lat_e7) << ' ' << e7_text(r.location.lng_e7)
+                  << ")\n";
+        for (const auto& note : r.notes) {
+            std::cout << "    note: " << note << '\n';
+        }
+    }
+}
+
+int run_search(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 2> value_options = {"--store", "--limit"};
+    constexpr std::array<std::string_view, 2> flags = {"--json", "--staff"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(1);
+    const std::string_view query = args.positional(0, "QUERY");
+    store::SearchOptions options;
+    options.limit = static_cast<std::size_t>(args.integer_option("--limit", 10, 1, 1000));
+    options.access = args.flag("--staff") ? store::Access::staff : store::Access::anonymous;
+    const store::Registry registry(store_path(args), read_only());
+    const auto results = registry.search(query, options);
+    print_results(results, query, args.flag("--json"));
+    if (results.empty()) {
+        std::cerr << "diachi: '" << query << "': nothing found\n";
+        return exit_rejected;
+    }
+    return exit_ok;
+}
+
+int run_suggest(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 2> value_options = {"--store", "--limit"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(1);
+    const std::string_view prefix = args.positional(0, "PREFIX");
+    const auto limit = static_cast<std::size_t>(args.integer_option("--limit", 10, 1, 1000));
+    const store::Registry registry(store_path(args), read_only());
+    print_results(registry.suggest(prefix, limit), prefix, args.flag("--json"));
+    return exit_ok;
+}
+
+int run_units_import(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 2> value_options = {"--store", "--units"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(1);
+    const std::string mapping(args.positional(0, "MAPPING.csv"));
+    const auto units = geography::read_old_units(mapping, option_or(args, "--units", {}));
+    store::Registry registry(store_path(args));
+    const std::size_t stored = registry.import_old_units(units);
+    if (args.flag("--json")) {
+        std::cout << JsonObject{}.field("old_units", static_cast<long>(stored)).str() << '\n';
+    } else {
+        std::cout << stored << " old units stored\n";
+    }
+    return exit_ok;
+}
+
+}  // namespace
+
+int run_search_command(std::string_view command, std::span<const std::string_view> words) {
+    if (command == "search") return run_search(words);
+    if (command == "suggest") return run_suggest(words);
+    if (command == "units") {
+        if (words.empty() || words[0] != "import") {
+            throw UsageError("units: expected 'units import MAPPING.csv [--units UNITS.json]'");
+        }
+        return run_units_import(words.subspan(1));
+    }
+    return -1;
+}
+
+}  // namespace diachi::cli
