@@ -186,8 +186,11 @@ ParsedAddress parse_tokens(const std::vector<Token>& tokens) {
             const bool alley_number = open != nullptr && open->part == Part::alley;
             // After a house number, a number inside a name belongs to it ("831 Phú Mỹ 8").
             const bool ends_name = open != nullptr && open_words > 0 && have_house;
-            if (!names_it && !alley_number && !ends_name &&
-                (open == nullptr || open->part != Part::hamlet)) {
+            // Vietnamese writes the house number first: a number after the words of a place
+            // name is part of it ("Liên Trì 2", "Xã Mẫu 2"), except after a street.
+            const bool in_name = open != nullptr && open_words > 0 && open->part != Part::street &&
+                                 open->part != Part::house_number;
+            if (!names_it && !alley_number && !ends_name && !in_name) {
                 have_house = true;
                 // "5 Hàng Gai", "thôn X, 12 ..." : a house number, then the street it is on.
                 start(Part::house_number, {});

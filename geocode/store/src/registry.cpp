@@ -294,6 +294,9 @@ void Registry::Impl::open() {
         descriptors.emplace_back(family, family_options);
     }
     descriptors[cf_search].options.merge_operator = detail::area_merge_operator();
+    // Every registration adds one operand to its areas' counters: fold them in the memtable as
+    // they come, so that reads never merge long chains.
+    descriptors[cf_search].options.max_successive_merges = 4;
     rocksdb::Status status;
     if (options.read_only) {
         status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(db_options), path, descriptors,

@@ -39,6 +39,22 @@ std::string place_name(std::string_view text) {
     return parsed.components.empty() ? search::normalize(text) : parsed.components.front().name;
 }
 
+std::vector<std::string> split_words(const std::string& text) {
+    std::vector<std::string> words;
+    for (std::size_t p = 0; p < text.size();) {
+        const std::size_t e = std::min(text.find(' ', p), text.size());
+        words.push_back(text.substr(p, e - p));
+        p = e + 1;
+    }
+    return words;
+}
+
+/// The unit word of a place's written name ("to dan pho" for "Tổ dân phố Đoài 3"), or empty.
+std::string place_unit(std::string_view text) {
+    const auto parsed = search::parse_address(text);
+    return parsed.components.empty() ? std::string() : parsed.components.front().unit;
+}
+
 struct AreaKey {
     char kind;
     std::string name;
@@ -65,11 +81,10 @@ std::vector<AreaKey> area_keys(const Address& address) {
             alley.clear();
         }
     }
-    if (!alley.empty()) {
-        house = alley + " " + house;
-    }
+    // The alley belongs to the street: "số 7 ngõ 12 Phố Huế" is house "12 7" on Phố Huế, and
+    // house "7" of its hamlet.
     if (!street.empty()) {
-        out.push_back({kind_street, street, house});
+        out.push_back({kind_street, street, alley.empty() ? house : alley + " " + house});
     }
     if (!address.hamlet.empty()) {
         out.push_back({kind_hamlet, place_name(address.hamlet), house});
@@ -243,6 +258,20 @@ void peel(const Gazetteer& gazetteer, std::vector<Component>* components) {
             }
             whole_known = gazetteer.find(head) != nullptr && c.part == Part::unmarked;
         }
+        // A street or hamlet name may end in words that also name a unit ("Phố Đinh Tiên
+        // Hoàng", "Tiên Hoàng" an old commune): split off a single unit name only when it is a
+        // province, two or more always.
+        if (c.part != Part::unmarked && tail.size() == 1) {
+            bool province = false;
+            for (const auto& e : *gazetteer.find(tail.front().name)) {
+                province = province || e.level == Gazetteer::Level::province ||
+                           e.level == Gazetteer::Level::old_province;
+            }
+            if (!province) {
+                tail.clear();
+                end = words.size();
+            }
+        }
         if (end < words.size()) {
             std::string head;
             for (std::size_t i = 0; i < end; ++i) {
@@ -264,6 +293,7 @@ struct AreaHit {
     AreaValue value;
     double score;  // matched weight
     std::vector<std::string> matched;
+    const Component* from = nullptr;  // the query component that named it
     std::vector<std::string> notes;
 };
 
@@ -297,7 +327,7 @@ void scan_areas(const SearchContext& context, char kind, std::string_view name, 
         }
         ++seen;
         out->push_back(AreaHit{kind, std::string(key.substr(2, zero - 2)), *zone, std::move(value),
-                               0.0, {}, {}});
+                               0.0, {}, nullptr, {}});
     }
 }
 
@@ -431,7 +461,8 @@ bool Vocabulary::contains(std::string_view word) const {
     return m_counts.find(std::string(word)) != m_counts.end();
 }
 
-std::string Vocabulary::correct(std::string_view word) const {
+std::vector<std::string> Vocabulary::neighbours(std::string_view word,
+                                              std::size_t limit) const {
     const auto one_edit = [](std::string_view a, std::string_view b) {
         if (a.size() == b.size()) {
             std::size_t first = a.size();
@@ -458,24 +489,31 @@ std::string Vocabulary::correct(std::string_view word) const {
         return longer.substr(i + 1) == shorter.substr(i);
     };
     std::lock_guard lock(m_mutex);
-    std::string best;
-    std::uint32_t best_count = 0;
+    std::vector<std::pair<std::uint32_t, const std::string*>> found;
     for (std::size_t length = word.size() > 1 ? word.size() - 1 : 1; length <= word.size() + 1;
          ++length) {
         if (length >= m_by_length.size()) {
             break;
         }
         for (const auto& candidate : m_by_length[length]) {
-            if (one_edit(word, candidate)) {
-                const std::uint32_t count = m_counts.at(candidate);
-                if (count > best_count || (count == best_count && candidate < best)) {
-                    best = candidate;
-                    best_count = count;
-                }
+            if (candidate != word && one_edit(word, candidate)) {
+                found.emplace_back(m_counts.at(candidate), &candidate);
             }
         }
     }
-    return best;
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : *a.second < *b.second;
+    });
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < found.size() && i < limit; ++i) {
+        out.push_back(*found[i].second);
+    }
+    return out;
+}
+
+std::string Vocabulary::correct(std::string_view word) const {
+    auto best = neighbours(word, 1);
+    return best.empty() ? std::string() : std::move(best.front());
 }
 
 // --- gazetteer -----------------------------------------------------------------------------
@@ -714,12 +752,45 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
                 scan_areas(context, kind, c->unit + " " + c->name, false, 4096, &hits);
             }
         }
+        // No area of that name: one word may be mistyped into another real word ("Tanh" for
+        // "Thanh") or corrected to the wrong one ("Lng": "Long" or "Lang"). Try the names one
+        // edit away, word by word.
+        double fuzzy_penalty = 0.0;
+        if (hits.empty()) {
+            const auto words = split_words(c->name);
+            for (std::size_t w = 0; w < words.size(); ++w) {
+                // Short known words ("Mới", "Đổi") are too close to each other to guess.
+                if (search::is_number(words[w]) || words[w].size() < 2 ||
+                    (words[w].size() < 4 && context.vocabulary->contains(words[w]))) {
+                    continue;
+                }
+                for (const auto& other : context.vocabulary->neighbours(words[w], 6)) {
+                    auto variant = words;
+                    variant[w] = other;
+                    std::string name;
+                    for (const auto& v : variant) {
+                        name.append(name.empty() ? "" : " ").append(v);
+                    }
+                    for (const char kind : kinds) {
+                        scan_areas(context, kind, name, false, 4096, &hits);
+                    }
+                }
+            }
+            fuzzy_penalty = hits.empty() ? 0.0 : 0.5;
+            if (!hits.empty()) {
+                typo_notes.push_back("read '" + c->name + "' as a name one letter away");
+            }
+        }
         for (auto& hit : hits) {
+            // The unit word agrees ("Thôn" asked, a "Thôn" registered, not a "Tổ dân phố").
+            const bool unit_agrees = !c->unit.empty() && place_unit(hit.value.label) == c->unit;
             const bool kind_agrees = (c->part == Part::hamlet && hit.kind == kind_hamlet) ||
                                      (c->part == Part::street && hit.kind == kind_street) ||
                                      c->part == Part::unmarked || c->unit.empty();
-            hit.score = part_weight(c->part) * (kind_agrees ? 1.0 : 0.9) + admin_of(hit.zone);
+            hit.score = part_weight(c->part) * (kind_agrees ? 1.0 : 0.9) + admin_of(hit.zone) -
+                        fuzzy_penalty + (unit_agrees ? 0.25 : 0.0);
             hit.matched.emplace_back(hit.kind == kind_hamlet ? "hamlet" : "street");
+            hit.from = c;
             areas.push_back(std::move(hit));
         }
     }
@@ -751,16 +822,16 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
 
     // Households: the house number in the best areas.
     std::set<std::uint64_t> seen_households;
+    std::vector<std::string> r_matched_extra;
     if (house != nullptr) {
-        std::string house_key = house->name;
-        if (alley != nullptr) {
-            house_key = alley->name + " " + house_key;
-        }
         std::size_t tried = 0;
         for (const auto& area : areas) {
             if (++tried > 8) {
                 break;
             }
+            const std::string house_key = alley != nullptr && area.kind == kind_street
+                                              ? alley->name + " " + house->name
+                                              : house->name;
             const std::string prefix =
                 house_prefix(zones.zone(area.zone).id, area.kind, area.name, house_key);
             std::unique_ptr<rocksdb::Iterator> it(
@@ -778,14 +849,33 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
                 if (!context.read_household(id, options.access, &h)) {
                     continue;
                 }
+                // The other places the query names, where this household's address has them
+                // too ("Phố Lê Lợi, Tổ dân phố Đoài 3": the street and the hamlet).
+                double also = 0.0;
+                const auto keys = area_keys(h.address);
+                for (const Component* other : area_parts) {
+                    if (other == area.from) {
+                        continue;
+                    }
+                    for (const auto& k : keys) {
+                        if (k.name == other->name) {
+                            also += part_weight(other->part);
+                            r_matched_extra.emplace_back(k.kind == kind_hamlet ? "hamlet"
+                                                                                : "street");
+                            break;
+                        }
+                    }
+                }
                 auto r = household_result(zones, area.zone, std::move(h));
+                r.matched.insert(r.matched.end(), r_matched_extra.begin(), r_matched_extra.end());
+                r_matched_extra.clear();
                 r.matched.emplace_back("house_number");
                 if (alley != nullptr) {
                     r.matched.emplace_back("alley");
                 }
                 r.matched.insert(r.matched.end(), area.matched.begin(), area.matched.end());
                 finish(std::move(r),
-                       area.score + part_weight(Part::house_number) +
+                       area.score + also + part_weight(Part::house_number) +
                            (alley != nullptr ? part_weight(Part::alley) : 0.0),
                        area.zone);
             }

@@ -49,6 +49,9 @@ public:
     [[nodiscard]] bool contains(std::string_view word) const;
     /// The known word one edit from @p word (the most used when several are), or empty.
     [[nodiscard]] std::string correct(std::string_view word) const;
+    /// Up to @p limit known words one edit from @p word, the most used first.
+    [[nodiscard]] std::vector<std::string> neighbours(std::string_view word,
+                                                      std::size_t limit) const;
 
 private:
     mutable std::mutex m_mutex;
