@@ -6,6 +6,7 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <diachi/geography/unit_reader.hpp>
 #include <diachi/geography/zone_reader.hpp>
 #include <diachi/store/importer.hpp>
 #include <diachi/store/registry.hpp>
@@ -115,6 +116,33 @@ void bind_registry(py::module_& m) {
                 list.append(d);
             }
             return list;
+        });
+
+    py::class_<store::SearchResult>(m, "SearchResult",
+                                    "A place search() or suggest() found (read-only).")
+        .def_property_readonly(
+            "kind", [](const store::SearchResult& r) { return std::string(store::name(r.kind)); })
+        .def_readonly("score", &store::SearchResult::score)
+        .def_readonly("label", &store::SearchResult::label)
+        .def_property_readonly("lat",
+                               [](const store::SearchResult& r) { return r.location.lat_deg(); })
+        .def_property_readonly("lng",
+                               [](const store::SearchResult& r) { return r.location.lng_deg(); })
+        .def_readonly("zone_id", &store::SearchResult::zone_id)
+        .def_readonly("commune", &store::SearchResult::commune)
+        .def_readonly("province", &store::SearchResult::province)
+        .def_property_readonly("postcode",
+                               [](const store::SearchResult& r) {
+                                   return r.postcode == 0 ? std::string()
+                                                          : diachi::postcode_text(r.postcode).str();
+                               })
+        .def_readonly("households", &store::SearchResult::households)
+        .def_readonly("household", &store::SearchResult::household)
+        .def_readonly("matched", &store::SearchResult::matched)
+        .def_readonly("notes", &store::SearchResult::notes)
+        .def("__repr__", [](const store::SearchResult& r) {
+            return "SearchResult(" + std::string(store::name(r.kind)) + ", '" + r.label +
+                   "', score=" + std::to_string(r.score) + ")";
         });
 
     py::class_<Registry>(m, "Registry",
@@ -330,6 +358,32 @@ void bind_registry(py::module_& m) {
                 return list;
             },
             py::arg("id"))
+        .def(
+            "import_old_units",
+            [](Registry& r, const std::string& mapping, const std::string& units) {
+                py::gil_scoped_release release;
+                return r.import_old_units(geography::read_old_units(mapping, units));
+            },
+            py::arg("mapping"), py::arg("units") = "",
+            "Stores the pre-2025 units (old_to_new_communes.csv, and the pre-reform unit list "
+            "JSON for districts) so that search maps old addresses to today's communes.")
+        .def(
+            "search",
+            [](const Registry& r, const std::string& query, std::size_t limit, bool staff) {
+                py::gil_scoped_release release;
+                return r.search(query, {limit, staff ? store::Access::staff
+                                                     : store::Access::anonymous});
+            },
+            py::arg("query"), py::arg("limit") = 10, py::arg("staff") = false,
+            "Free Vietnamese address text (with or without diacritics, old or new units) or a "
+            "household code -> households, hamlets, streets, communes, best first.")
+        .def(
+            "suggest",
+            [](const Registry& r, const std::string& prefix, std::size_t limit) {
+                py::gil_scoped_release release;
+                return r.suggest(prefix, limit);
+            },
+            py::arg("prefix"), py::arg("limit") = 10, "Completions for text as it is typed.")
         .def("checkpoint", &Registry::checkpoint, py::arg("path"),
              py::call_guard<py::gil_scoped_release>())
         .def_property_readonly("household_count", &Registry::household_count)
