@@ -357,6 +357,17 @@ SearchResult zone_result(const geography::ZoneIndex& zones, std::uint32_t z) {
     return r;
 }
 
+/// A hamlet or street: centred on its households, labelled with its commune and province.
+SearchResult area_result(const geography::ZoneIndex& zones, const AreaHit& area) {
+    SearchResult r;
+    r.kind = area.kind == kind_hamlet ? PlaceKind::hamlet : PlaceKind::street;
+    fill_zone(zones, area.zone, &r);
+    r.location = centre_of(area.value);
+    r.households = static_cast<std::uint64_t>(area.value.count);
+    r.label = area.value.label + ", " + r.commune + ", " + r.province;
+    return r;
+}
+
 SearchResult household_result(const geography::ZoneIndex& zones, std::uint32_t z, Household h) {
     SearchResult r;
     r.kind = PlaceKind::household;
@@ -888,12 +899,7 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
             if (!seen.emplace(area.kind, area.name, area.zone).second) {
                 continue;
             }
-            SearchResult r;
-            r.kind = area.kind == kind_hamlet ? PlaceKind::hamlet : PlaceKind::street;
-            fill_zone(zones, area.zone, &r);
-            r.location = centre_of(area.value);
-            r.households = static_cast<std::uint64_t>(area.value.count);
-            r.label = area.value.label + ", " + r.commune + ", " + r.province;
+            SearchResult r = area_result(zones, area);
             r.matched = area.matched;
             finish(std::move(r), area.score, area.zone);
             if (seen.size() >= options.limit) {
@@ -1007,12 +1013,7 @@ std::vector<SearchResult> suggest(const SearchContext& context, std::string_view
             if (results.size() >= limit) {
                 break;
             }
-            SearchResult r;
-            r.kind = hit.kind == kind_hamlet ? PlaceKind::hamlet : PlaceKind::street;
-            fill_zone(zones, hit.zone, &r);
-            r.location = centre_of(hit.value);
-            r.households = static_cast<std::uint64_t>(hit.value.count);
-            r.label = hit.value.label + ", " + r.commune + ", " + r.province;
+            SearchResult r = area_result(zones, hit);
             r.score = 1.0;
             r.matched.emplace_back(hit.kind == kind_hamlet ? "hamlet" : "street");
             results.push_back(std::move(r));
