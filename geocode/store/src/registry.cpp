@@ -233,8 +233,11 @@ struct Registry::Impl {
                         std::string_view actor, std::string detail) const;
     /// Writes household @p h (its code entry, and its search entries when it is active);
     /// @p before is its state before this change, whose search entries go.
-    void put_household(rocksdb::WriteBatch* batch, const Household& h,
-                       const Household* before = nullptr) const;
+    void put_household(rocksdb::WriteBatch* batch, const Household& h, const Household* before,
+                       detail::SearchBatch* search) const;
+    /// put_household() for one change: its search entries written at once.
+    void put_changed_household(rocksdb::WriteBatch* batch, const Household& h,
+                               const Household& before) const;
     void load_old_units(std::string_view data);
     void rebuild_gazetteer();
     [[nodiscard]] detail::SearchContext search_context() const;
@@ -669,15 +672,20 @@ void Registry::Impl::append_history(rocksdb::WriteBatch* batch, const Household&
     check(batch->Put(cf(cf_history), history_key(h.id, event.sequence), value), "batching history");
 }
 
+void Registry::Impl::put_changed_household(rocksdb::WriteBatch* batch, const Household& h,
+                                           const Household& before) const {
+    detail::SearchBatch search(batch, cf(cf_search));
+    put_household(batch, h, &before, &search);
+    search.finish(&vocabulary);
+}
+
 void Registry::Impl::put_household(rocksdb::WriteBatch* batch, const Household& h,
-                                   const Household* before) const {
+                                   const Household* before, detail::SearchBatch* search) const {
     if (before != nullptr && before->status == HouseholdStatus::active) {
-        detail::put_search_entries(batch, cf(cf_search), *before, -1);
+        search->add(*before, -1);
     }
     if (h.status == HouseholdStatus::active) {
-        detail::put_search_entries(batch, cf(cf_search), h, +1);
-        vocabulary.add_words(search::normalize(h.address.street));
-        vocabulary.add_words(search::normalize(h.address.hamlet));
+        search->add(h, +1);
     }
     std::string value;
     std::string record;
@@ -828,6 +836,7 @@ void Registry::register_households(std::span<const Registration> registrations,
     }
 
     rocksdb::WriteBatch batch;
+    detail::SearchBatch search(&batch, m_impl->cf(cf_search));
     std::unordered_map<std::uint64_t, std::uint16_t> units;       // cell base -> last unit
     std::unordered_map<std::string, std::size_t> batch_external;  // key -> index in out
     std::unique_ptr<rocksdb::Iterator> codes;  // made by last_unit() when a cell is not new
@@ -890,7 +899,7 @@ void Registry::register_households(std::span<const Registration> registrations,
         h.source = r.source;
         h.external_id = r.external_id;
         h.created_ms = h.updated_ms = time;
-        m_impl->put_household(&batch, h);
+        m_impl->put_household(&batch, h, nullptr, &search);
         if (!r.personal.head_of_household.empty() || !r.personal.phone.empty()) {
             detail::encode_personal(r.personal, &value);
             m_impl->check(batch.Put(m_impl->cf(cf_personal), be64_key(h.id), value), "batching");
@@ -908,6 +917,7 @@ void Registry::register_households(std::span<const Registration> registrations,
                                "code " + std::string(h.code.canonical().view()));
         out->push_back(Registered{std::move(h), true});
     }
+    search.finish(&m_impl->vocabulary);
     if (next_id != m_impl->next_id) {
         m_impl->check(batch.Put(m_impl->cf(cf_default), key_next_id, be64_key(next_id)),
                       "batching");
@@ -1224,7 +1234,7 @@ Result<Household> Registry::update_address(std::uint64_t id, const Address& addr
     std::string detail = "address " + describe(h.address) + " -> " + describe(address);
     h.address = address;
     rocksdb::WriteBatch batch;
-    m_impl->put_household(&batch, h, &before);
+    m_impl->put_changed_household(&batch, h, before);
     m_impl->append_history(&batch, h, HistoryAction::address_updated, actor, std::move(detail));
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing an address");
     return h;
@@ -1271,7 +1281,7 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     m_impl->check(
         batch.Put(m_impl->cf(cf_spatial), spatial_key(location, id), be64_key(h.code.key())),
         "batching");
-    m_impl->put_household(&batch, h, &before);
+    m_impl->put_changed_household(&batch, h, before);
     m_impl->append_history(&batch, h, HistoryAction::moved, actor,
                            "code " + std::string(old_code.canonical().view()) + " -> " +
                                std::string(h.code.canonical().view()) + ", location " +
@@ -1292,7 +1302,7 @@ Result<Household> Registry::retire(std::uint64_t id, std::string_view actor,
     h.status = HouseholdStatus::retired;
     rocksdb::WriteBatch batch;
     m_impl->check(batch.Delete(m_impl->cf(cf_spatial), spatial_key(h.location, id)), "batching");
-    m_impl->put_household(&batch, h, &before);
+    m_impl->put_changed_household(&batch, h, before);
     m_impl->append_history(&batch, h, HistoryAction::retired, actor,
                            "retired: " + std::string(reason));
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing a retirement");

@@ -403,28 +403,46 @@ bool better(const SearchResult& a, const SearchResult& b) {
 
 // --- index entries -------------------------------------------------------------------------
 
-void put_search_entries(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* family,
-                        const Household& h, int sign) {
-    for (const auto& area : area_keys(h.address)) {
-        AreaValue delta;
-        delta.count = sign;
-        delta.lat_sum = std::int64_t{sign} * h.location.lat_e7;
-        delta.lng_sum = std::int64_t{sign} * h.location.lng_e7;
+void SearchBatch::add(const Household& h, int sign) {
+    for (auto& area : area_keys(h.address)) {
+        auto& delta = m_areas[area_key(area.kind, area.name, h.zone_id)];
+        delta.count += sign;
+        delta.lat_sum += std::int64_t{sign} * h.location.lat_e7;
+        delta.lng_sum += std::int64_t{sign} * h.location.lng_e7;
         if (sign > 0) {
             delta.label = area.kind == kind_street ? h.address.street : h.address.hamlet;
         }
-        std::string value;
-        encode_area(delta, &value);
-        auto status = batch->Merge(family, area_key(area.kind, area.name, h.zone_id), value);
-        std::string key = house_prefix(h.zone_id, area.kind, area.name, area.house);
+        delta.name = std::move(area.name);
+        std::string key = house_prefix(h.zone_id, area.kind, delta.name, area.house);
         put_be64(&key, h.id);
-        if (status.ok()) {
-            status = sign > 0 ? batch->Put(family, key, {}) : batch->Delete(family, key);
-        }
+        const auto status = sign > 0 ? m_batch->Put(m_family, key, {}) : m_batch->Delete(m_family, key);
         if (!status.ok()) {
             throw std::runtime_error("batching search entries: " + status.ToString());
         }
     }
+}
+
+void SearchBatch::finish(Vocabulary* vocabulary) {
+    std::string value;
+    for (auto& [key, delta] : m_areas) {
+        if (delta.count == 0 && delta.lat_sum == 0 && delta.lng_sum == 0 && delta.label.empty()) {
+            continue;  // added and removed in the same batch (an address rewritten as it was)
+        }
+        AreaValue v;
+        v.count = delta.count;
+        v.lat_sum = delta.lat_sum;
+        v.lng_sum = delta.lng_sum;
+        v.label = std::move(delta.label);
+        encode_area(v, &value);
+        const auto status = m_batch->Merge(m_family, key, value);
+        if (!status.ok()) {
+            throw std::runtime_error("batching search entries: " + status.ToString());
+        }
+        if (delta.count > 0) {
+            vocabulary->add_words(delta.name);
+        }
+    }
+    m_areas.clear();
 }
 
 std::shared_ptr<rocksdb::MergeOperator> area_merge_operator() {

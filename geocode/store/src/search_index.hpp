@@ -34,9 +34,32 @@
 
 namespace diachi::store::detail {
 
-/// Adds (@p sign = +1) or removes (-1) the search entries of active household @p h.
-void put_search_entries(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* family,
-                        const Household& h, int sign);
+class Vocabulary;
+
+/// The search entries of one write batch. House entries go straight into the batch; area
+/// counters are summed per area and merged once by finish(), so a bulk import of thousands of
+/// households in one village writes one operand, not thousands.
+class SearchBatch {
+public:
+    SearchBatch(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* family)
+        : m_batch(batch), m_family(family) {}
+    /// Adds (@p sign = +1) or removes (-1) the entries of active household @p h.
+    void add(const Household& h, int sign);
+    /// Writes the summed area counters; the words of their names join @p vocabulary.
+    void finish(Vocabulary* vocabulary);
+
+private:
+    struct Delta {
+        std::int64_t count = 0;
+        std::int64_t lat_sum = 0;
+        std::int64_t lng_sum = 0;
+        std::string label;
+        std::string name;
+    };
+    rocksdb::WriteBatch* m_batch;
+    rocksdb::ColumnFamilyHandle* m_family;
+    std::unordered_map<std::string, Delta> m_areas;  // by area key
+};
 
 /// Adds the counters of area entries; keeps the newest non-empty label.
 std::shared_ptr<rocksdb::MergeOperator> area_merge_operator();
