@@ -169,12 +169,6 @@ ParsedAddress parse_tokens(const std::vector<Token>& tokens) {
         std::size_t length = 0;
         const UnitWord* unit = (open == nullptr || open_words > 0) ? unit_at(tokens, i, &length)
                                                                     : nullptr;
-        // Numbers are names after alley, hamlet, commune and district words ("ngõ 12/34",
-        // "tổ 5", "phường 5"); a number elsewhere is a house number.
-        if (unit != nullptr && open != nullptr && open_words > 0 &&
-            open->part == Part::house_number && unit->part == Part::house_number) {
-            unit = nullptr;
-        }
         if (unit != nullptr) {
             have_house = have_house || unit->part == Part::house_number;
             start(unit->part, unit->full);
@@ -229,5 +223,10 @@ ParsedAddress parse_tokens(const std::vector<Token>& tokens) {
 }
 
 ParsedAddress parse_address(std::string_view text) { return parse_tokens(tokenize(text)); }
+
+std::string place_name(std::string_view text) {
+    auto parsed = parse_address(text);
+    return parsed.components.empty() ? normalize(text) : std::move(parsed.components.front().name);
+}
 
 }  // namespace diachi::search

@@ -19,8 +19,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
-#include <diachi/search/normalize.hpp>
-#include <diachi/text.hpp>
+#include <diachi/search/address_parser.hpp>
 
 #include "codec_internal.hpp"
 #include "search_index.hpp"
@@ -104,17 +103,9 @@ std::int64_t now_ms() {
         .count();
 }
 
-/// A province name reduced for matching: folded, without "Tỉnh", "Thành phố" or "TP.".
-std::string province_key(std::string_view name) {
-    std::string folded = fold(name);
-    for (const std::string_view prefix : {"tinh ", "thanh pho ", "tp. ", "tp "}) {
-        if (folded.starts_with(prefix)) {
-            folded.erase(0, prefix.size());
-            break;
-        }
-    }
-    return folded;
-}
+/// A province name reduced for matching: the name search knows it by, without "Tỉnh",
+/// "Thành phố" or "TP.".
+std::string province_key(std::string_view name) { return search::place_name(name); }
 
 std::string external_key(std::string_view source, std::string_view external_id) {
     std::string key(source);
@@ -170,7 +161,8 @@ struct Registry::Impl {
     /// province_key() of each zone's parent name, by zone index (for the prefix table).
     std::shared_ptr<const std::vector<std::string>> zone_provinces =
         std::make_shared<const std::vector<std::string>>();
-    /// Postcode prefix -> provinces (folded names); replaced whole, read through a snapshot.
+    /// Postcode prefix -> provinces (province_key() names); replaced whole, read through a
+    /// snapshot.
     using PrefixMap = std::unordered_map<std::uint32_t, std::unordered_set<std::string>>;
     std::shared_ptr<const PrefixMap> prefix_provinces = std::make_shared<const PrefixMap>();
     std::uint64_t next_id = 1;
@@ -210,7 +202,7 @@ struct Registry::Impl {
 
     void open();
     void load_zones();
-    /// Makes @p index the current zones (with the folded province names beside it).
+    /// Makes @p index the current zones (with their province_key() names beside it).
     void install_zones(std::shared_ptr<const geography::ZoneIndex> index);
     void load_prefixes(std::string_view data);
 

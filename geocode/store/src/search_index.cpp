@@ -32,12 +32,7 @@ using search::Part;
 constexpr char kind_hamlet = 'h';
 constexpr char kind_street = 's';
 
-/// The name a place is indexed under: the first component's name (the unit word dropped), or
-/// the whole text when it parses to nothing.
-std::string place_name(std::string_view text) {
-    const auto parsed = search::parse_address(text);
-    return parsed.components.empty() ? search::normalize(text) : parsed.components.front().name;
-}
+using search::place_name;
 
 std::vector<std::string> split_words(const std::string& text) {
     std::vector<std::string> words;

@@ -52,6 +52,10 @@ struct ParsedAddress {
 /// ("TT thương mại", "TT y tế"), where it stays a word of a name.
 [[nodiscard]] ParsedAddress parse_address(std::string_view text);
 
+/// The name a place is known by: the name of its first component, without the unit word
+/// ("Tỉnh Ninh Bình", "TP. Ninh Bình" and "ninh binh" are all "ninh binh").
+[[nodiscard]] std::string place_name(std::string_view text);
+
 /// Parses already tokenized text (see tokenize()).
 [[nodiscard]] ParsedAddress parse_tokens(const std::vector<Token>& tokens);
 
