@@ -380,7 +380,8 @@ detail::SearchContext Registry::Impl::search_context() const {
         db, cf(cf_search), zones, gazetteer, &vocabulary,
         [this](std::uint64_t id, Access access, Household* out) {
             return read_household(id, access, out);
-        }};
+        },
+        std::shared_ptr<rocksdb::Iterator>(db->NewIterator(rocksdb::ReadOptions(), cf(cf_search)))};
 }
 
 void Registry::Impl::load_prefixes(std::string_view data) {

@@ -292,6 +292,12 @@ struct AreaHit {
     std::vector<std::string> notes;
 };
 
+void check_scan(const rocksdb::Iterator& it) {
+    if (!it.status().ok()) {
+        throw std::runtime_error("reading the search index: " + it.status().ToString());
+    }
+}
+
 /// Area entries named @p name (any zone), or, with @p prefix, whose name starts with it.
 void scan_areas(const SearchContext& context, char kind, std::string_view name, bool prefix,
                 std::size_t limit, std::vector<AreaHit>* out) {
@@ -300,8 +306,7 @@ void scan_areas(const SearchContext& context, char kind, std::string_view name, 
     if (!prefix) {
         start.push_back('\0');
     }
-    std::unique_ptr<rocksdb::Iterator> it(
-        context.db->NewIterator(rocksdb::ReadOptions(), context.family));
+    rocksdb::Iterator* it = context.iterator.get();
     std::size_t seen = 0;
     for (it->Seek(start); it->Valid() && seen < limit; it->Next()) {
         const std::string_view key = it->key().ToStringView();
@@ -324,6 +329,7 @@ void scan_areas(const SearchContext& context, char kind, std::string_view name, 
         out->push_back(AreaHit{kind, std::string(key.substr(2, zero - 2)), *zone, std::move(value),
                                0.0, {}, nullptr, {}});
     }
+    check_scan(*it);
 }
 
 /// The mean of @p n points whose coordinates sum to @p lat_sum, @p lng_sum.
@@ -858,8 +864,7 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
                                               : house->name;
             const std::string prefix =
                 house_prefix(zones.zone(area.zone).id, area.kind, area.name, house_key);
-            std::unique_ptr<rocksdb::Iterator> it(
-                context.db->NewIterator(rocksdb::ReadOptions(), context.family));
+            rocksdb::Iterator* it = context.iterator.get();
             for (it->Seek(prefix); it->Valid(); it->Next()) {
                 const std::string_view key = it->key().ToStringView();
                 if (!key.starts_with(prefix) || key.size() != prefix.size() + 8) {
@@ -903,6 +908,7 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
                            (alley != nullptr ? part_weight(Part::alley) : 0.0),
                        area.zone);
             }
+            check_scan(*it);
         }
     }
     // The areas themselves.

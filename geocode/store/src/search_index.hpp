@@ -118,6 +118,9 @@ struct SearchContext {
     std::shared_ptr<const Gazetteer> gazetteer;
     const Vocabulary* vocabulary;
     std::function<bool(std::uint64_t, Access, Household*)> read_household;
+    /// One iterator over the search column family for the whole query (a consistent view;
+    /// every scan re-seeks it).
+    std::shared_ptr<rocksdb::Iterator> iterator;
 };
 
 std::vector<SearchResult> search(const SearchContext& context, std::string_view query,
