@@ -90,6 +90,9 @@ int run_registry_command(std::string_view command, std::span<const std::string_v
 /// search, suggest, units import; -1 for another command.
 int run_search_command(std::string_view command, std::span<const std::string_view> words);
 
+/// tile, export; -1 for another command.
+int run_tile_command(std::string_view command, std::span<const std::string_view> words);
+
 /// `sample zones|households`: the deterministic sample generator of data/.
 int run_sample(std::span<const std::string_view> words);
 

@@ -56,6 +56,14 @@ Address search (Vietnamese, with or without diacritics; old units too once impor
   units import MAPPING.csv [--units UNITS.json]
                                    store the pre-2025 communes, districts and provinces
 
+Vector tiles (Mapbox Vector Tiles 2.1; layers: households, communes, provinces, labels, grid, osm):
+  tile Z X Y [--layers L,...] [--osm FILE.osm.pbf] [--gzip] [--json] [--check]
+                                   one tile from the live store (raw MVT on stdout; --json decodes
+                                   it, --check lists every rule of the specification it breaks)
+  export OUT [--format pmtiles|mbtiles] [--minzoom Z] [--maxzoom Z] [--bbox W,S,E,N]
+        [--layers L,...] [--osm FILE.osm.pbf] [--threads N] [--quiet]
+                                   a pyramid of tiles to a PMTiles or MBTiles archive
+
 Sample data (deterministic):
   sample zones DIR                 sample communes and postcodes (when no real data is at hand)
   sample households ZONES.geojson --postcodes CSV --count N --out FILE.csv [--seed S]
@@ -107,6 +115,9 @@ int main(int argc, char** argv) {
             return status;
         }
         if (const int status = run_search_command(command, rest); status >= 0) {
+            return status;
+        }
+        if (const int status = run_tile_command(command, rest); status >= 0) {
             return status;
         }
         throw UsageError("unknown command '" + std::string(command) + "'");

@@ -1,0 +1,277 @@
+#include <diachi/tiles/mvt_writer.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <stdexcept>
+
+#include <protozero/varint.hpp>
+
+namespace diachi::tiles::mvt {
+
+namespace {
+
+// Geometry command ids (spec 4.3.2).
+constexpr std::uint32_t command_move_to = 1;
+constexpr std::uint32_t command_line_to = 2;
+constexpr std::uint32_t command_close_path = 7;
+
+constexpr std::uint32_t command(std::uint32_t id, std::uint32_t count) noexcept {
+    return (id & 0x7U) | (count << 3U);
+}
+
+// Twice the signed area by the surveyor's formula in tile coordinates (spec 4.3.4.4).
+std::int64_t twice_area(std::span<const Point> ring) noexcept {
+    std::int64_t sum = 0;
+    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+        sum += std::int64_t{ring[j].x} * ring[i].y - std::int64_t{ring[i].x} * ring[j].y;
+    }
+    return sum;
+}
+
+// Appends @p points without consecutive repeats (spec 4.3.3.2: a LineTo of zero length is not
+// allowed); returns how many were appended.
+std::size_t append_distinct(std::span<const Point> points, std::vector<Point>* out) {
+    const std::size_t start = out->size();
+    for (const Point& p : points) {
+        if (out->size() == start || out->back() != p) {
+            out->push_back(p);
+        }
+    }
+    return out->size() - start;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::uint32_t InternTable::intern(std::string_view bytes) {
+    if ((size() + 1) * 2 > m_slots.size()) {
+        grow();
+    }
+    const std::size_t mask = m_slots.size() - 1;
+    for (std::size_t slot = std::hash<std::string_view>{}(bytes) & mask;;
+         slot = (slot + 1) & mask) {
+        const std::uint32_t entry = m_slots[slot];
+        if (entry == 0) {
+            const auto index = static_cast<std::uint32_t>(size());
+            m_bytes.append(bytes);
+            m_offsets.push_back(static_cast<std::uint32_t>(m_bytes.size()));
+            m_slots[slot] = index + 1;
+            return index;
+        }
+        if (at(entry - 1) == bytes) {
+            return entry - 1;
+        }
+    }
+}
+
+void InternTable::grow() {
+    m_slots.assign(std::max<std::size_t>(16, m_slots.size() * 2), 0);
+    const std::size_t mask = m_slots.size() - 1;
+    for (std::size_t index = 0; index < size(); ++index) {
+        std::size_t slot = std::hash<std::string_view>{}(at(index)) & mask;
+        while (m_slots[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        m_slots[slot] = static_cast<std::uint32_t>(index + 1);
+    }
+}
+
+}  // namespace detail
+
+LayerWriter::LayerWriter(TileWriter& tile, std::string_view name, std::uint32_t extent)
+    : m_pbf(tile.m_pbf, 3), m_extent(extent) {
+    // Spec 4.1: "A Vector Tile MUST NOT contain two or more layers whose name values are
+    // byte-for-byte identical."
+    if (std::find(tile.m_layer_names.begin(), tile.m_layer_names.end(), name) !=
+        tile.m_layer_names.end()) {
+        m_pbf.rollback();
+        m_committed = true;
+        throw std::invalid_argument("MVT layer '" + std::string(name) +
+                                    "' is already in the tile (spec 4.1: layer names are unique)");
+    }
+    if (extent == 0) {
+        m_pbf.rollback();
+        m_committed = true;
+        throw std::invalid_argument("MVT layer '" + std::string(name) + "': extent must be > 0");
+    }
+    tile.m_layer_names.emplace_back(name);
+    // Spec 4.1: the version field "MUST" be present and SHOULD come first.
+    m_pbf.add_uint32(15, 2);
+    m_pbf.add_string(1, name.data(), name.size());
+}
+
+LayerWriter::~LayerWriter() {
+    if (!m_committed) {
+        commit();
+    }
+}
+
+void LayerWriter::commit() {
+    if (m_committed) {
+        return;
+    }
+    m_committed = true;
+    if (m_features == 0) {
+        m_pbf.rollback();
+        return;
+    }
+    for (std::size_t i = 0; i < m_keys.size(); ++i) {
+        const std::string_view key = m_keys.at(i);
+        m_pbf.add_string(3, key.data(), key.size());
+    }
+    for (std::size_t i = 0; i < m_values.size(); ++i) {
+        const std::string_view value = m_values.at(i);
+        m_pbf.add_message(4, value.data(), value.size());
+    }
+    // Spec 4.1: "A layer MUST contain an extent".
+    m_pbf.add_uint32(5, m_extent);
+    m_pbf.commit();
+}
+
+std::uint32_t LayerWriter::value_index(const Value& value) {
+    // Spec 4.1: values are deduplicated by their encoding; one field per Value message.
+    m_scratch.clear();
+    protozero::pbf_writer pbf(m_scratch);
+    std::visit(
+        [&pbf](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::string_view>) {
+                pbf.add_string(1, v.data(), v.size());
+            } else if constexpr (std::is_same_v<T, double>) {
+                pbf.add_double(3, v);
+            } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                if (v < 0) {
+                    pbf.add_sint64(6, v);
+                } else {
+                    pbf.add_uint64(5, static_cast<std::uint64_t>(v));
+                }
+            } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+                pbf.add_uint64(5, v);
+            } else {
+                pbf.add_bool(7, v);
+            }
+        },
+        value);
+    return m_values.intern(m_scratch);
+}
+
+void LayerWriter::write_feature(std::uint64_t id, GeomType type,
+                                std::span<const Property> properties) {
+    // Spec 4.4: tags are pairs of indexes into the layer's keys and values.
+    m_tags.clear();
+    for (const Property& property : properties) {
+        m_tags.push_back(m_keys.intern(property.key));
+        m_tags.push_back(value_index(property.value));
+    }
+    protozero::pbf_writer feature(m_pbf, 2);
+    feature.add_uint64(1, id);
+    if (!m_tags.empty()) {
+        feature.add_packed_uint32(2, m_tags.begin(), m_tags.end());
+    }
+    feature.add_enum(3, static_cast<std::int32_t>(type));
+    feature.add_packed_uint32(4, m_geometry.begin(), m_geometry.end());
+    feature.commit();
+    ++m_features;
+}
+
+void LayerWriter::move_to(Point p, std::uint32_t count) {
+    m_geometry.push_back(command(command_move_to, count));
+    m_geometry.push_back(protozero::encode_zigzag32(p.x - m_cursor.x));
+    m_geometry.push_back(protozero::encode_zigzag32(p.y - m_cursor.y));
+    m_cursor = p;
+}
+
+void LayerWriter::line_to(std::span<const Point> points) {
+    m_geometry.push_back(command(command_line_to, static_cast<std::uint32_t>(points.size())));
+    for (const Point& p : points) {
+        m_geometry.push_back(protozero::encode_zigzag32(p.x - m_cursor.x));
+        m_geometry.push_back(protozero::encode_zigzag32(p.y - m_cursor.y));
+        m_cursor = p;
+    }
+}
+
+bool LayerWriter::add_point(std::uint64_t id, Point point,
+                            std::span<const Property> properties) {
+    return add_points(id, std::span<const Point>(&point, 1), properties);
+}
+
+bool LayerWriter::add_points(std::uint64_t id, std::span<const Point> points,
+                             std::span<const Property> properties) {
+    if (points.empty()) {
+        return false;
+    }
+    // Spec 4.3.4.2: one MoveTo with a count of the points.
+    m_geometry.clear();
+    m_cursor = Point{};
+    m_geometry.push_back(command(command_move_to, static_cast<std::uint32_t>(points.size())));
+    for (const Point& p : points) {
+        m_geometry.push_back(protozero::encode_zigzag32(p.x - m_cursor.x));
+        m_geometry.push_back(protozero::encode_zigzag32(p.y - m_cursor.y));
+        m_cursor = p;
+    }
+    write_feature(id, GeomType::point, properties);
+    return true;
+}
+
+bool LayerWriter::add_lines(std::uint64_t id, std::span<const std::span<const Point>> lines,
+                            std::span<const Property> properties) {
+    m_geometry.clear();
+    m_cursor = Point{};
+    for (const auto& line : lines) {
+        m_points.clear();
+        // Spec 4.3.4.3: a MoveTo then a LineTo of at least one point, none of zero length.
+        if (append_distinct(line, &m_points) < 2) {
+            continue;
+        }
+        move_to(m_points.front(), 1);
+        line_to(std::span<const Point>(m_points).subspan(1));
+    }
+    if (m_geometry.empty()) {
+        return false;
+    }
+    write_feature(id, GeomType::linestring, properties);
+    return true;
+}
+
+bool LayerWriter::add_polygon(std::uint64_t id, std::span<const Ring> rings,
+                              std::span<const Property> properties) {
+    m_geometry.clear();
+    m_cursor = Point{};
+    bool in_kept_polygon = false;
+    for (const Ring& ring : rings) {
+        if (!ring.exterior && !in_kept_polygon) {
+            continue;  // a hole of a dropped exterior ring
+        }
+        m_points.clear();
+        append_distinct(ring.points, &m_points);
+        while (m_points.size() > 1 && m_points.back() == m_points.front()) {
+            m_points.pop_back();  // the closing point: ClosePath draws that edge
+        }
+        // Spec 4.3.4.4: a ring is a MoveTo, a LineTo of at least two points and a ClosePath;
+        // its area SHOULD NOT be zero; exterior rings have positive area, interior negative.
+        const std::int64_t area = m_points.size() >= 3 ? twice_area(m_points) : 0;
+        if (area == 0) {
+            if (ring.exterior) {
+                in_kept_polygon = false;
+            }
+            continue;
+        }
+        if ((area > 0) != ring.exterior) {
+            std::reverse(m_points.begin() + 1, m_points.end());
+        }
+        if (ring.exterior) {
+            in_kept_polygon = true;
+        }
+        move_to(m_points.front(), 1);
+        line_to(std::span<const Point>(m_points).subspan(1));
+        m_geometry.push_back(command(command_close_path, 1));
+    }
+    if (m_geometry.empty()) {
+        return false;
+    }
+    write_feature(id, GeomType::polygon, properties);
+    return true;
+}
+
+}  // namespace diachi::tiles::mvt
