@@ -79,23 +79,30 @@ void InternTable::grow() {
 
 }  // namespace detail
 
-LayerWriter::LayerWriter(TileWriter& tile, std::string_view name, std::uint32_t extent)
-    : m_pbf(tile.m_pbf, 3), m_extent(extent) {
+namespace {
+
+// Checked before the layer's message is opened (a tile has one open layer at a time).
+protozero::pbf_writer& checked(TileWriter& tile, std::vector<std::string>& names,
+                               protozero::pbf_writer& pbf, std::string_view name,
+                               std::uint32_t extent) {
     // Spec 4.1: "A Vector Tile MUST NOT contain two or more layers whose name values are
     // byte-for-byte identical."
-    if (std::find(tile.m_layer_names.begin(), tile.m_layer_names.end(), name) !=
-        tile.m_layer_names.end()) {
-        m_pbf.rollback();
-        m_committed = true;
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
         throw std::invalid_argument("MVT layer '" + std::string(name) +
                                     "' is already in the tile (spec 4.1: layer names are unique)");
     }
     if (extent == 0) {
-        m_pbf.rollback();
-        m_committed = true;
         throw std::invalid_argument("MVT layer '" + std::string(name) + "': extent must be > 0");
     }
-    tile.m_layer_names.emplace_back(name);
+    (void)tile;
+    names.emplace_back(name);
+    return pbf;
+}
+
+}  // namespace
+
+LayerWriter::LayerWriter(TileWriter& tile, std::string_view name, std::uint32_t extent)
+    : m_pbf(checked(tile, tile.m_layer_names, tile.m_pbf, name, extent), 3), m_extent(extent) {
     // Spec 4.1: the version field "MUST" be present and SHOULD come first.
     m_pbf.add_uint32(15, 2);
     m_pbf.add_string(1, name.data(), name.size());

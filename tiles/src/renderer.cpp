@@ -36,8 +36,9 @@ struct HouseholdPoint {
     HouseholdCode code;
 };
 
-// Cluster ids are set apart from household ids by their top bit.
-constexpr std::uint64_t cluster_id_bit = std::uint64_t{1} << 63;
+// Cluster ids are set apart from household ids by bit 52: every id stays exact in a JavaScript
+// number (MapLibre's feature ids), and cluster keys take at most 2 x 21 bits below it.
+constexpr std::uint64_t cluster_id_bit = std::uint64_t{1} << 52;
 
 std::string abbreviated(std::uint64_t count) {
     // supercluster's point_count_abbreviated.
@@ -143,6 +144,13 @@ TileRenderer::TileRenderer(const store::Registry& registry, RendererOptions opti
     : m_registry(registry), m_options(options), m_impl(std::make_unique<Impl>()) {
     if (m_options.extent == 0 || m_options.cluster_cell == 0) {
         throw std::invalid_argument("tile renderer: extent and cluster_cell must be > 0");
+    }
+    // Cluster keys hold 26 bits per axis.
+    if (m_options.households_detail_zoom > 0 &&
+        std::ldexp(static_cast<double>(m_options.extent) / m_options.cluster_cell,
+                   static_cast<int>(m_options.households_detail_zoom) - 1) > 67108864.0) {
+        throw std::invalid_argument(
+            "tile renderer: households_detail_zoom too deep for the cluster cell");
     }
     m_impl->osm = std::move(osm);
 }
@@ -351,7 +359,7 @@ std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
         const HouseholdPoint& h = (*households)[i];
         const auto cx = static_cast<std::uint64_t>(h.wx * cells_per_world);
         const auto cy = static_cast<std::uint64_t>(h.wy * cells_per_world);
-        Cluster& c = clusters[(cy << 32) | cx];
+        Cluster& c = clusters[(cy << 26) | cx];
         if (c.count++ == 0) {
             c.first = i;
         }
