@@ -34,6 +34,8 @@ olc::GridPoint grid_point_of(const py::object& lat, const py::object& lng);
 void bind_olc(py::module_& m);
 void bind_household_code(py::module_& m);
 void bind_registry(py::module_& m);
+/// TileRenderer, Registry.tile() and Registry.export_pyramid(); after bind_registry().
+void bind_tiles(py::module_& m);
 
 }  // namespace diachi::python
 

@@ -145,7 +145,7 @@ void bind_registry(py::module_& m) {
                    "', score=" + std::to_string(r.score) + ")";
         });
 
-    py::class_<Registry>(m, "Registry",
+    py::class_<Registry>(m, "Registry", py::dynamic_attr(),
                          "The household registry in an embedded store at `path` (created if "
                          "missing). Personal fields reach callers that pass staff=True only.")
         .def(py::init([](const std::string& path, bool read_only, bool sync_writes) {

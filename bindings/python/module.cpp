@@ -54,4 +54,5 @@ PYBIND11_MODULE(diachi, m) {
     diachi::python::bind_olc(m);
     diachi::python::bind_household_code(m);
     diachi::python::bind_registry(m);
+    diachi::python::bind_tiles(m);
 }

@@ -55,3 +55,20 @@ def sample_zones(tmp_path):
                    capture_output=True)
     z = tmp_path / "zones"
     return z / "zones.geojson", z / "postcodes.csv", z / "prefixes.tsv"
+
+
+@pytest.fixture
+def sample_registry(tmp_path, sample_zones):
+    """A Registry on the sample zones with 3,000 generated households: (registry, CSV rows)."""
+    import subprocess
+    import diachi
+    zones, postcodes, prefixes = sample_zones
+    r = diachi.Registry(str(tmp_path / "store"))
+    r.import_zones(str(zones), postcodes=str(postcodes), prefixes=str(prefixes))
+    households = tmp_path / "households.csv"
+    subprocess.run([cli(), "sample", "households", str(zones), "--postcodes", str(postcodes),
+                    "--count", "3000", "--out", str(households)], check=True, capture_output=True)
+    r.import_file(str(households))
+    with open(households, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return r, rows

@@ -16,17 +16,8 @@ def without_diacritics(text):
 
 
 @pytest.fixture
-def loaded(tmp_path, sample_zones):
-    zones, postcodes, prefixes = sample_zones
-    r = diachi.Registry(str(tmp_path / "store"))
-    r.import_zones(str(zones), postcodes=str(postcodes), prefixes=str(prefixes))
-    households = tmp_path / "households.csv"
-    subprocess.run([cli(), "sample", "households", str(zones), "--postcodes", str(postcodes),
-                    "--count", "3000", "--out", str(households)], check=True, capture_output=True)
-    r.import_file(str(households))
-    with open(households, encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    return r, rows
+def loaded(sample_registry):
+    return sample_registry
 
 
 def test_search_finds_sample_households(loaded):
