@@ -156,7 +156,23 @@ TEST_F(TilesTest, ClustersBelowTheDetailZoomCountEveryHousehold) {
                 total += households_inside(tile);
                 if (const auto* layer = tile.layer("households")) {
                     for (const auto& f : layer->features) {
-                        clusters += has(f, "cluster") ? 1 : 0;
+                        if (!has(f, "cluster")) {
+                            continue;
+                        }
+                        ++clusters;
+                        // supercluster: count below 1000, else Math.round(count / 100) / 10
+                        // + "k" below 10000, else Math.round(count / 1000) + "k".
+                        const std::uint64_t count = number(f, "point_count");
+                        if (count < 1000) {
+                            EXPECT_EQ(number(f, "point_count_abbreviated"), count);
+                        } else {
+                            char want[16];
+                            const double k = count < 10000
+                                                 ? std::round(static_cast<double>(count) / 100) / 10
+                                                 : std::round(static_cast<double>(count) / 1000);
+                            std::snprintf(want, sizeof want, "%gk", k);
+                            EXPECT_EQ(text(f, "point_count_abbreviated"), want);
+                        }
                     }
                 }
             }

@@ -10,9 +10,13 @@
 #include <protozero/exception.hpp>
 #include <protozero/pbf_reader.hpp>
 
+#include "json_internal.hpp"
+
 namespace diachi::tiles::mvt {
 
 namespace {
+
+using tiles::detail::append_json_string;
 
 // An encoding error that stops reading the current feature (or the tile).
 struct Fatal : std::runtime_error {
@@ -351,27 +355,6 @@ private:
 
     std::vector<std::string>* m_problems;
 };
-
-void append_json_string(std::string_view s, std::string* out) {
-    out->push_back('"');
-    for (const char c : s) {
-        switch (c) {
-            case '"': out->append("\\\""); break;
-            case '\\': out->append("\\\\"); break;
-            case '\n': out->append("\\n"); break;
-            case '\t': out->append("\\t"); break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out->append(buf);
-                } else {
-                    out->push_back(c);
-                }
-        }
-    }
-    out->push_back('"');
-}
 
 void append_value(const DecodedValue& value, std::string* out) {
     std::visit(

@@ -163,11 +163,13 @@ public:
             m_by_hash[hash].emplace_back(offset, static_cast<std::uint32_t>(data.size()));
             ++m_contents;
         }
-        Entry& last = m_entries.empty() ? m_dummy : m_entries.back();
-        if (!m_entries.empty() && found && last.offset == offset &&
-            last.length == data.size() && last.tile_id + last.run_length == id) {
-            ++last.run_length;  // spec 4.3: a run of identical tiles is one entry
-            return;
+        if (found && !m_entries.empty()) {
+            Entry& last = m_entries.back();
+            if (last.offset == offset && last.length == data.size() &&
+                last.tile_id + last.run_length == id) {
+                ++last.run_length;  // spec 4.3: a run of identical tiles is one entry
+                return;
+            }
         }
         m_entries.push_back(Entry{id, offset, static_cast<std::uint32_t>(data.size()), 1});
     }
@@ -296,7 +298,6 @@ private:
     std::uint64_t m_contents = 0;
     bool m_clustered = true;
     std::vector<Entry> m_entries;
-    Entry m_dummy;
     std::unordered_map<std::uint64_t, std::vector<std::pair<std::uint64_t, std::uint32_t>>>
         m_by_hash;
 };

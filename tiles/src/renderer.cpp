@@ -15,6 +15,7 @@
 #include <diachi/tiles/mvt_writer.hpp>
 
 #include "geos_internal.hpp"
+#include "json_internal.hpp"
 #include "tile_frame.hpp"
 #include "zone_shapes.hpp"
 
@@ -45,8 +46,13 @@ std::string abbreviated(std::uint64_t count) {
     if (count >= 10000) {
         return std::to_string((count + 500) / 1000) + "k";
     }
+    // Math.round(count / 100) / 10 + "k": "1k", "1.3k", "10k" (no trailing ".0").
     const std::uint64_t tenths = (count + 50) / 100;
-    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + "k";
+    std::string text = std::to_string(tenths / 10);
+    if (tenths % 10 != 0) {
+        text.append(".").append(std::to_string(tenths % 10));
+    }
+    return text + "k";
 }
 
 geography::Bounds degrees_of(const WorldBox& box) {
@@ -473,14 +479,9 @@ std::size_t write_grid(const TileFrame& frame, mvt::LayerWriter* layer) {
 std::string TileRenderer::vector_layers_json(LayerSet layers, std::uint32_t minzoom,
                                              std::uint32_t maxzoom) const {
     const auto quote = [](std::string_view s) {
-        std::string out = "\"";
-        for (const char c : s) {
-            if (c == '"' || c == '\\') {
-                out.push_back('\\');
-            }
-            out.push_back(c);
-        }
-        return out + "\"";
+        std::string out;
+        detail::append_json_string(s, &out);
+        return out;
     };
     std::string out = "[";
     for (const Layer layer : all_layers) {
