@@ -166,6 +166,10 @@ struct Registry::Impl {
     using PrefixMap = std::unordered_map<std::uint32_t, std::unordered_set<std::string>>;
     std::shared_ptr<const PrefixMap> prefix_provinces = std::make_shared<const PrefixMap>();
     std::uint64_t next_id = 1;
+    /// Change listeners by handle; called under write_mutex, after the write.
+    mutable std::mutex listeners_mutex;
+    mutable std::vector<std::pair<std::uint64_t, ChangeListener>> listeners;
+    mutable std::uint64_t next_listener = 1;
     /// Pre-2025 units (for search), and the gazetteer built from them and the zones.
     std::vector<geography::OldUnit> old_units;
     std::shared_ptr<const detail::Gazetteer> gazetteer = std::make_shared<const detail::Gazetteer>();
@@ -236,6 +240,16 @@ struct Registry::Impl {
     /// Reads household @p id for a change (with its personal fields); errors not_found and
     /// retired. On success the version and update time are already advanced.
     [[nodiscard]] Error begin_change(std::uint64_t id, Household* h) const;
+    /// Tells the listeners of @p changes (a write that is durable).
+    void notify(std::span<const MapChange> changes) const {
+        if (changes.empty()) {
+            return;
+        }
+        std::lock_guard lock(listeners_mutex);
+        for (const auto& [handle, listener] : listeners) {
+            listener(changes);
+        }
+    }
 };
 
 Error Registry::Impl::begin_change(std::uint64_t id, Household* h) const {
@@ -916,6 +930,14 @@ void Registry::register_households(std::span<const Registration> registrations,
                       "batching");
         m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing households");
         m_impl->next_id = next_id;
+        std::vector<MapChange> changes;
+        for (const auto& result : *out) {
+            if (result && result->created) {
+                changes.push_back(MapChange{result->household.id, std::nullopt,
+                                            result->household.location});
+            }
+        }
+        m_impl->notify(changes);
     }
 }
 
@@ -1280,6 +1302,8 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
                                std::string(h.code.canonical().view()) + ", location " +
                                format_location(old_location) + " -> " + format_location(location));
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing a move");
+    const MapChange change{id, old_location, location};
+    m_impl->notify(std::span(&change, 1));
     return h;
 }
 
@@ -1299,7 +1323,23 @@ Result<Household> Registry::retire(std::uint64_t id, std::string_view actor,
     m_impl->append_history(&batch, h, HistoryAction::retired, actor,
                            "retired: " + std::string(reason));
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing a retirement");
+    const MapChange change{id, h.location, std::nullopt};
+    m_impl->notify(std::span(&change, 1));
     return h;
+}
+
+// --- change notification -----------------------------------------------------------------------
+
+std::uint64_t Registry::subscribe(ChangeListener listener) const {
+    std::lock_guard lock(m_impl->listeners_mutex);
+    const std::uint64_t handle = m_impl->next_listener++;
+    m_impl->listeners.emplace_back(handle, std::move(listener));
+    return handle;
+}
+
+void Registry::unsubscribe(std::uint64_t handle) const {
+    std::lock_guard lock(m_impl->listeners_mutex);
+    std::erase_if(m_impl->listeners, [handle](const auto& entry) { return entry.first == handle; });
 }
 
 // --- search ------------------------------------------------------------------------------------

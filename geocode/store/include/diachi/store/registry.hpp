@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -118,6 +119,17 @@ struct Place {
     geography::Zone zone;
 };
 
+/// Where one household was and is on the map, as a write changed it. Registering has no
+/// @c before; retiring has no @c after; a move has both.
+struct MapChange {
+    std::uint64_t id = 0;
+    std::optional<LatLngE7> before;
+    std::optional<LatLngE7> after;
+};
+
+/// Told of the map changes of each write; see Registry::subscribe().
+using ChangeListener = std::function<void(std::span<const MapChange>)>;
+
 /// Counts of a zones import.
 struct ZoneImportSummary {
     std::size_t zones = 0;          ///< zones stored
@@ -205,6 +217,17 @@ public:
 
     /// Number of households ever registered (ids issued).
     [[nodiscard]] std::uint64_t household_count() const;
+
+    // --- change notification -------------------------------------------------------------------
+
+    /// Calls @p listener after every write that changes where households are on the map
+    /// (register, move, retire), once the write is durable, on the writing thread and in the
+    /// order of the writes. Tile caches use it to drop exactly the tiles a change touches. A
+    /// listener must not write to the registry nor throw. Returns a handle for unsubscribe().
+    std::uint64_t subscribe(ChangeListener listener) const;
+
+    /// Stops the listener of @p handle; it is not called once this returns.
+    void unsubscribe(std::uint64_t handle) const;
 
     // --- search ------------------------------------------------------------------------------
 
