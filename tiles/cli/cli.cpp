@@ -5,6 +5,8 @@
 #include <cmath>
 #include <iostream>
 
+#include <diachi/store/json.hpp>
+
 namespace diachi::cli {
 namespace {
 
@@ -100,119 +102,9 @@ double Args::number_option(std::string_view name, double fallback) const {
     return value;
 }
 
-void JsonObject::key(std::string_view key) {
-    if (m_text.size() > 1) {
-        m_text += ',';
-    }
-    m_text += json_string(key);
-    m_text += ':';
-}
-
-JsonObject& JsonObject::field(std::string_view key, std::string_view value) {
-    this->key(key);
-    m_text += json_string(value);
-    return *this;
-}
-
-JsonObject& JsonObject::field(std::string_view key, double value) {
-    this->key(key);
-    m_text += number_text(value);
-    return *this;
-}
-
-JsonObject& JsonObject::field(std::string_view key, long value) {
-    this->key(key);
-    m_text += std::to_string(value);
-    return *this;
-}
-
-JsonObject& JsonObject::field(std::string_view key, bool value) {
-    this->key(key);
-    m_text += value ? "true" : "false";
-    return *this;
-}
-
-JsonObject& JsonObject::raw(std::string_view key, std::string_view json) {
-    this->key(key);
-    m_text += json;
-    return *this;
-}
-
-namespace {
-
-/// Length of the well-formed UTF-8 sequence starting at @p i, or 0.
-std::size_t utf8_sequence(std::string_view text, std::size_t i) noexcept {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t n = lead >= 0xF0 && lead <= 0xF4  ? 4
-                          : lead >= 0xE0                ? 3
-                          : lead >= 0xC2 && lead < 0xE0 ? 2
-                                                        : 0;
-    if (n == 0 || i + n > text.size()) {
-        return 0;
-    }
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) {
-            return 0;
-        }
-    }
-    return n;
-}
-
-}  // namespace
-
-std::string json_string(std::string_view text) {
-    std::string out = "\"";
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buffer[8];
-                    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-                    out += buffer;
-                } else if (static_cast<unsigned char>(c) < 0x80) {
-                    out += c;
-                } else if (const std::size_t n = utf8_sequence(text, i); n > 0) {
-                    out.append(text.substr(i, n));
-                    i += n - 1;
-                } else {
-                    out += "\\ufffd";  // not UTF-8: the replacement character keeps the JSON valid
-                }
-        }
-    }
-    out += '"';
-    return out;
-}
-
-std::string number_text(double value) {
-    char buffer[32];
-    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    return ec == std::errc{} ? std::string(buffer, end) : std::string("null");
-}
-
 int report(const Error& error, std::string_view input, bool json) {
     if (json) {
-        std::cout << JsonObject{}
-                         .field("error", name(error.code))
-                         .field("message", error.message())
-                         .field("input", input)
-                         .str()
-                  << '\n';
+        std::cout << store::error_json(error, input) << '\n';
     } else {
         std::cerr << "diachi: '" << input << "': " << error.message() << '\n';
     }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <diachi/error.hpp>
+#include <diachi/json.hpp>
 
 namespace diachi::cli {
 
@@ -51,27 +52,6 @@ private:
     std::vector<std::pair<std::string_view, std::string_view>> m_options;
     std::vector<std::string_view> m_flags;
 };
-
-/// A tiny JSON object writer for one line of output.
-class JsonObject {
-public:
-    JsonObject& field(std::string_view key, std::string_view value);
-    JsonObject& field(std::string_view key, double value);
-    JsonObject& field(std::string_view key, long value);
-    JsonObject& field(std::string_view key, bool value);
-    /// A field whose value is already JSON text (an object or array).
-    JsonObject& raw(std::string_view key, std::string_view json);
-    [[nodiscard]] std::string str() const { return m_text + "}"; }
-
-private:
-    void key(std::string_view key);
-    std::string m_text = "{";
-};
-
-/// @p text as a JSON string literal, quoted and escaped.
-[[nodiscard]] std::string json_string(std::string_view text);
-/// The shortest decimal text that reads back as @p value.
-[[nodiscard]] std::string number_text(double value);
 
 /// Prints a rejected input (to stderr, or as JSON to stdout) and returns exit_rejected.
 int report(const Error& error, std::string_view input, bool json);

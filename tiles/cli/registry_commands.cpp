@@ -34,23 +34,6 @@ std::string option_or(const Args& args, std::string_view name, std::string fallb
     return value ? std::string(*value) : std::move(fallback);
 }
 
-/// A fixed-point coordinate as its exact decimal text, e.g. 210285110 -> "21.028511".
-std::string e7_text(std::int32_t e7) {
-    const std::int64_t value = e7;
-    const std::uint64_t magnitude = static_cast<std::uint64_t>(value < 0 ? -value : value);
-    std::string fraction = std::to_string(magnitude % 10'000'000);
-    fraction.insert(0, 7 - fraction.size(), '0');
-    while (!fraction.empty() && fraction.back() == '0') {
-        fraction.pop_back();
-    }
-    std::string text = value < 0 ? "-" : "";
-    text.append(std::to_string(magnitude / 10'000'000));
-    if (!fraction.empty()) {
-        text.append(".").append(fraction);
-    }
-    return text;
-}
-
 /// Appends @p item to a JSON array under construction ("[" then items, closed by the caller).
 void append_item(std::string* list, std::string_view item) {
     if (list->size() > 1) {
@@ -63,37 +46,6 @@ store::RegistryOptions read_only() {
     store::RegistryOptions options;
     options.read_only = true;
     return options;
-}
-
-std::string household_json(const store::Household& h) {
-    JsonObject address;
-    address.field("house_number", h.address.house_number)
-        .field("street", h.address.street)
-        .field("hamlet", h.address.hamlet)
-        .field("commune", h.commune)
-        .field("province", h.province);
-    JsonObject out;
-    out.field("id", static_cast<long>(h.id))
-        .field("code", h.code.canonical().view())
-        .field("display", h.code.display().view())
-        .field("postcode", diachi::postcode_text(h.code.postcode()).str())
-        .raw("lat", e7_text(h.location.lat_e7))
-        .raw("lng", e7_text(h.location.lng_e7))
-        .field("zone_id", h.zone_id)
-        .raw("address", address.str())
-        .field("status", store::name(h.status))
-        .field("version", static_cast<long>(h.version))
-        .field("source", h.source)
-        .field("external_id", h.external_id)
-        .field("created_ms", static_cast<long>(h.created_ms))
-        .field("updated_ms", static_cast<long>(h.updated_ms));
-    if (h.personal) {
-        out.raw("personal", JsonObject{}
-                                .field("head_of_household", h.personal->head_of_household)
-                                .field("phone", h.personal->phone)
-                                .str());
-    }
-    return out.str();
 }
 
 namespace {
@@ -337,32 +289,7 @@ int run_resolve(std::span<const std::string_view> words) {
     }
     const auto& r = *resolution;
     if (json) {
-        std::string households = "[";
-        for (const auto& h : r.households) {
-            append_item(&households, household_json(h));
-        }
-        std::string notes = "[";
-        for (const auto& note : r.notes) {
-            append_item(&notes, json_string(note));
-        }
-        std::string suggestions = "[";
-        for (const auto& s : r.suggestions) {
-            append_item(&suggestions, JsonObject{}
-                                          .field("code", s.code.canonical().view())
-                                          .field("display", s.code.display().view())
-                                          .field("household_id", static_cast<long>(s.household_id))
-                                          .field("edit", s.edit)
-                                          .str());
-        }
-        std::cout << JsonObject{}
-                         .field("input", text)
-                         .field("match", store::name(r.match))
-                         .field("code", r.code.canonical().view())
-                         .raw("households", households + "]")
-                         .raw("notes", notes + "]")
-                         .raw("suggestions", suggestions + "]")
-                         .str()
-                  << '\n';
+        std::cout << store::resolution_json(text, r) << '\n';
     } else {
         for (const auto& note : r.notes) {
             std::cout << "note: " << note << '\n';
@@ -401,10 +328,7 @@ int run_reverse(std::span<const std::string_view> words) {
     if (json) {
         std::string list = "[";
         for (const auto& n : nearby) {
-            append_item(&list, JsonObject{}
-                                   .field("distance_m", n.distance_m)
-                                   .raw("household", household_json(n.household))
-                                   .str());
+            append_item(&list, store::nearby_json(n));
         }
         JsonObject out;
         if (place) {
@@ -572,19 +496,7 @@ int run_history(std::span<const std::string_view> words) {
                       args.positional(0, "ID"), args.flag("--json"));
     }
     if (args.flag("--json")) {
-        std::string list = "[";
-        for (const auto& e : events) {
-            append_item(&list, JsonObject{}
-                                   .field("sequence", static_cast<long>(e.sequence))
-                                   .field("time_ms", static_cast<long>(e.time_ms))
-                                   .field("actor", e.actor)
-                                   .field("action", store::name(e.action))
-                                   .field("detail", e.detail)
-                                   .str());
-        }
-        std::cout
-            << JsonObject{}.field("id", static_cast<long>(id)).raw("history", list + "]").str()
-            << '\n';
+        std::cout << store::history_json(id, events) << '\n';
     } else {
         for (const auto& e : events) {
             std::cout << e.sequence << "  " << e.time_ms << "  " << store::name(e.action) << "  by "

@@ -14,42 +14,10 @@
 namespace diachi::cli {
 namespace {
 
-std::string result_json(const store::SearchResult& r) {
-    std::string matched = "[";
-    for (const auto& m : r.matched) {
-        append_item(&matched, json_string(m));
-    }
-    std::string notes = "[";
-    for (const auto& n : r.notes) {
-        append_item(&notes, json_string(n));
-    }
-    JsonObject out;
-    out.field("kind", store::name(r.kind))
-        .field("score", r.score)
-        .field("label", r.label)
-        .raw("lat", e7_text(r.location.lat_e7))
-        .raw("lng", e7_text(r.location.lng_e7))
-        .field("zone_id", r.zone_id)
-        .field("commune", r.commune)
-        .field("province", r.province)
-        .field("postcode", r.postcode == 0 ? std::string() : diachi::postcode_text(r.postcode).str());
-    if (r.households > 0) {
-        out.field("households", static_cast<long>(r.households));
-    }
-    if (r.household) {
-        out.raw("household", household_json(*r.household));
-    }
-    return out.raw("matched", matched + "]").raw("notes", notes + "]").str();
-}
-
 void print_results(const std::vector<store::SearchResult>& results, std::string_view input,
                    bool json) {
     if (json) {
-        std::string list = "[";
-        for (const auto& r : results) {
-            append_item(&list, result_json(r));
-        }
-        std::cout << JsonObject{}.field("input", input).raw("results", list + "]").str() << '\n';
+        std::cout << store::search_results_json(input, results) << '\n';
         return;
     }
     for (const auto& r : results) {

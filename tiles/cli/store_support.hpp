@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include <diachi/store/json.hpp>
 #include <diachi/store/registry.hpp>
 
 #include "cli.hpp"
@@ -19,15 +20,12 @@ std::string store_path(const Args& args);
 
 std::string option_or(const Args& args, std::string_view name, std::string fallback);
 
-/// A fixed-point coordinate as its exact decimal text, e.g. 210285110 -> "21.028511".
-std::string e7_text(std::int32_t e7);
-
 /// Appends @p item to a JSON array under construction ("[" then items, closed by the caller).
 void append_item(std::string* list, std::string_view item);
 
 store::RegistryOptions read_only();
 
-std::string household_json(const store::Household& h);
+using store::household_json;
 
 }  // namespace diachi::cli
 

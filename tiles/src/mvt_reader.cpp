@@ -10,13 +10,13 @@
 #include <protozero/exception.hpp>
 #include <protozero/pbf_reader.hpp>
 
-#include "json_internal.hpp"
+#include <diachi/json.hpp>
 
 namespace diachi::tiles::mvt {
 
 namespace {
 
-using tiles::detail::append_json_string;
+using diachi::append_json_string;
 
 // An encoding error that stops reading the current feature (or the tile).
 struct Fatal : std::runtime_error {

@@ -15,7 +15,7 @@
 #include <diachi/tiles/mvt_writer.hpp>
 
 #include "geos_internal.hpp"
-#include "json_internal.hpp"
+#include <diachi/json.hpp>
 #include "tile_frame.hpp"
 #include "zone_shapes.hpp"
 
@@ -480,7 +480,7 @@ std::string TileRenderer::vector_layers_json(LayerSet layers, std::uint32_t minz
                                              std::uint32_t maxzoom) const {
     const auto quote = [](std::string_view s) {
         std::string out;
-        detail::append_json_string(s, &out);
+        append_json_string(s, &out);
         return out;
     };
     std::string out = "[";
