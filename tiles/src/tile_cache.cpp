@@ -43,13 +43,18 @@ CachedTile make_cached_tile(const std::string& raw, std::uint32_t cluster_cell) 
     if (!raw.empty()) {
         gzip(raw, &tile.gzipped);
     }
-    static constexpr char hex[] = "0123456789abcdef";
-    std::uint64_t hash = fnv1a(raw);
-    tile.etag.assign(18, '"');
-    for (int i = 16; i >= 1; --i, hash >>= 4) {
-        tile.etag[static_cast<std::size_t>(i)] = hex[hash & 15];
-    }
+    tile.etag = entity_tag(raw);
     return tile;
+}
+
+std::string entity_tag(std::string_view data) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::uint64_t hash = fnv1a(data);
+    std::string tag(18, '"');
+    for (int i = 16; i >= 1; --i, hash >>= 4) {
+        tag[static_cast<std::size_t>(i)] = hex[hash & 15];
+    }
+    return tag;
 }
 
 struct TileCache::Impl {

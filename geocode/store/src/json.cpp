@@ -15,6 +15,7 @@ std::string household_json(const Household& h) {
     out.field("id", static_cast<long>(h.id))
         .field("code", h.code.canonical().view())
         .field("display", h.code.display().view())
+        .field("display_checked", h.code.display_checked().view())
         .field("postcode", diachi::postcode_text(h.code.postcode()).str())
         .raw("lat", e7_text(h.location.lat_e7))
         .raw("lng", e7_text(h.location.lng_e7))

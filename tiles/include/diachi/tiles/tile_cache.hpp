@@ -35,6 +35,9 @@ struct CachedTile {
     [[nodiscard]] bool empty() const noexcept { return raw_bytes == 0; }
 };
 
+/// A strong HTTP entity tag of @p data, quoted: 16 hex digits of its 64-bit FNV-1a hash.
+[[nodiscard]] std::string entity_tag(std::string_view data);
+
 /// Builds a CachedTile from an uncompressed tile (gzip level 6, the entity tag of the bytes).
 [[nodiscard]] CachedTile make_cached_tile(const std::string& raw, std::uint32_t cluster_cell);
 

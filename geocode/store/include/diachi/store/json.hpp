@@ -15,7 +15,7 @@
 
 namespace diachi::store {
 
-/// {"id", "code", "display", "postcode", "lat", "lng", "zone_id", "address": {...}, "status",
+/// {"id", "code", "display", "display_checked" (with its check character), "postcode", "lat", "lng", "zone_id", "address": {...}, "status",
 /// "version", "source", "external_id", "created_ms", "updated_ms"[, "personal": {...}]}.
 [[nodiscard]] std::string household_json(const Household& household);
 

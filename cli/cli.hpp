@@ -72,6 +72,8 @@ int run_search_command(std::string_view command, std::span<const std::string_vie
 
 /// tile, export; -1 for another command.
 int run_tile_command(std::string_view command, std::span<const std::string_view> words);
+/// serve, token create; -1 for another command.
+int run_server_command(std::string_view command, std::span<const std::string_view> words);
 
 /// `sample zones|households`: the deterministic sample generator of data/.
 int run_sample(std::span<const std::string_view> words);

@@ -64,6 +64,13 @@ Vector tiles (Mapbox Vector Tiles 2.1; layers: households, communes, provinces, 
         [--layers L,...] [--osm FILE.osm.pbf] [--threads N] [--quiet]
                                    a pyramid of tiles to a PMTiles or MBTiles archive
 
+The server (tiles, JSON API, map page; docs/server.md):
+  serve [--db DIR] [--bind ADDR] [--port N] [--threads N] [--archive A.pmtiles,...]
+        [--osm FILE.osm.pbf] [--cache-mb N] [--rate-limit N] [--web DIR] [--font NAME=FILE]
+                                   serve the store; SIGTERM drains, SIGHUP reloads archives
+  token create [--role staff|admin] [--label WHO]
+                                   a token for staff routes, printed once (its hash is kept)
+
 Sample data (deterministic):
   sample zones DIR                 sample communes and postcodes (when no real data is at hand)
   sample households ZONES.geojson --postcodes CSV --count N --out FILE.csv [--seed S]
@@ -118,6 +125,9 @@ int main(int argc, char** argv) {
             return status;
         }
         if (const int status = run_tile_command(command, rest); status >= 0) {
+            return status;
+        }
+        if (const int status = run_server_command(command, rest); status >= 0) {
             return status;
         }
         throw UsageError("unknown command '" + std::string(command) + "'");

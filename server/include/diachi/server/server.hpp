@@ -1,0 +1,112 @@
+#ifndef DIACHI_SERVER_SERVER_HPP
+#define DIACHI_SERVER_SERVER_HPP
+
+/// @file
+/// The HTTP server (Boost.Beast on Asio): vector tiles from the live registry and from PMTiles or
+/// MBTiles archives, the JSON API (resolve, reverse, where, search, suggest, QR codes, household
+/// registration and changes), the map page and its fonts, health and Prometheus metrics.
+/// See docs/server.md for every route, its answers and its errors.
+///
+/// Every connection reads one request at a time (pipelined requests wait in its buffer), within
+/// limits on header and body size, URL length and the time a request may take to arrive: a
+/// slow client is cut off without holding up anyone else. stop() closes the listener and lets
+/// requests in flight finish.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <diachi/server/tokens.hpp>
+#include <diachi/tiles/renderer.hpp>
+#include <diachi/tiles/tile_cache.hpp>
+
+namespace diachi::store {
+class Registry;
+}
+
+namespace diachi::server {
+
+/// How the server listens, what it limits and where its files are.
+struct ServerOptions {
+    /// Address to listen on. Default 127.0.0.1 (loopback only).
+    std::string bind = "127.0.0.1";
+    /// Port; 0 lets the operating system pick one (see Server::port()). Default 8080.
+    std::uint16_t port = 8080;
+    /// Threads serving requests. Default 0: one per core.
+    unsigned threads = 0;
+
+    /// Bytes of request headers accepted. Default 8 KiB; more gets 431.
+    std::size_t max_header_bytes = 8 * 1024;
+    /// Bytes of a request body accepted. Default 64 KiB; more gets 413.
+    std::size_t max_body_bytes = 64 * 1024;
+    /// Characters of a request target (path and query). Default 2048; more gets 414.
+    std::size_t max_url_bytes = 2048;
+    /// Time a request may take to arrive, and an idle keep-alive connection may stay open.
+    /// Default 10 s.
+    std::chrono::milliseconds request_timeout{10'000};
+    /// Requests a second each client address may make (a token bucket refilled at this rate,
+    /// holding twice as many). Default 500; 0 turns the limit off.
+    double rate_limit = 500.0;
+
+    /// Cache-Control of tiles from the live registry. Default "no-cache": clients keep tiles but
+    /// ask again each time (a 304 when the tile's entity tag is unchanged), so a household
+    /// registered a moment ago is on the map at once.
+    std::string tile_cache_control = "no-cache";
+    /// Cache-Control of archive tiles, fonts and the page's static files. Default one day.
+    std::string static_cache_control = "public, max-age=86400";
+    /// Gzipped tiles kept in memory.
+    tiles::TileCacheOptions tile_cache;
+
+    /// PMTiles or MBTiles archives served at /archives/{name}/..., {name} being the file's stem.
+    std::vector<std::filesystem::path> archives;
+    /// The map page's files (index.html, app.js, ...). Empty: the page is not served.
+    std::filesystem::path web_root;
+    /// MapLibre GL JS's dist/ directory (from npm). Empty: not served.
+    std::filesystem::path maplibre_dist;
+    /// Font files (TrueType/OpenType) glyphs are made from, by family name, e.g.
+    /// {"Noto Sans Regular", "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"}.
+    std::vector<std::pair<std::string, std::filesystem::path>> fonts;
+    /// Where staff tokens are kept (see TokenStore). Empty: no token is accepted.
+    std::filesystem::path tokens_file;
+};
+
+class Server {
+public:
+    /// A server over @p registry (which must outlive it) with its tile renderer. Opens the
+    /// archives and fonts; throws std::runtime_error naming a file that cannot be read.
+    Server(store::Registry& registry, const tiles::TileRenderer& renderer, ServerOptions options);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Binds and starts serving on background threads. Throws std::runtime_error naming the
+    /// address when it cannot bind.
+    void start();
+
+    /// The port listened on (after start()).
+    [[nodiscard]] std::uint16_t port() const noexcept;
+
+    /// Stops accepting, lets requests in flight finish (up to @p grace), closes every
+    /// connection and joins the threads. Safe to call more than once.
+    void stop(std::chrono::milliseconds grace = std::chrono::milliseconds{5000});
+
+    /// Blocks until stop() has been called and has finished (from another thread or a signal).
+    void wait();
+
+    /// Opens the archives again (after they were replaced on disk).
+    void reload_archives();
+
+    [[nodiscard]] const ServerOptions& options() const noexcept;
+
+private:
+    friend class Session;  // a connection (src/server.cpp)
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace diachi::server
+
+#endif  // DIACHI_SERVER_SERVER_HPP

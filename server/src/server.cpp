@@ -1,0 +1,430 @@
+// The server: Asio's acceptor and one Beast session per connection, on a pool of threads; each
+// request is checked (size, target, token, rate), routed and answered; metrics around it all.
+
+#include <diachi/server/server.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "context.hpp"
+
+namespace diachi::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using detail::http::status;
+using detail::http::verb;
+
+namespace detail {
+
+/// Beast's string views (boost::string_view in Boost 1.74) as the standard's.
+std::string_view std_view(boost::beast::string_view text) noexcept { return {text.data(), text.size()}; }
+
+Context::Context(store::Registry& registry_, const tiles::TileRenderer& renderer_, ServerOptions options_)
+    : registry(registry_), renderer(renderer_), options(std::move(options_)), cache(renderer_, options.tile_cache) {
+    if (!options.tokens_file.empty()) {
+        tokens.emplace(options.tokens_file);
+    }
+    if (!options.fonts.empty()) {
+        glyphs = std::make_unique<GlyphSet>(options.fonts);
+    }
+    reload_archives();
+}
+
+std::shared_ptr<const Archives> Context::archives() const {
+    std::lock_guard lock(m_archives_mutex);
+    return m_archives;
+}
+
+void Context::reload_archives() {
+    auto fresh = std::make_shared<Archives>();
+    for (const auto& path : options.archives) {
+        fresh->emplace(path.stem().string(), tiles::open_archive(path.string()));
+    }
+    std::lock_guard lock(m_archives_mutex);
+    m_archives = std::move(fresh);
+}
+
+/// Token buckets per client address.
+class RateLimiter {
+public:
+    explicit RateLimiter(double per_second) : m_rate(per_second) {}
+
+    bool allow(const std::string& client) {
+        if (m_rate <= 0) {
+            return true;
+        }
+        const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+        std::lock_guard lock(m_mutex);
+        if (m_buckets.size() > 100'000) {  // forget clients whose buckets are full again
+            std::erase_if(m_buckets, [&](const auto& b) { return b.second.tokens + (now - b.second.time) * m_rate >= 2 * m_rate; });
+        }
+        auto [it, fresh] = m_buckets.try_emplace(client, Bucket{2 * m_rate, now});
+        Bucket& b = it->second;
+        b.tokens = std::min(2 * m_rate, b.tokens + (now - b.time) * m_rate);
+        b.time = now;
+        if (b.tokens < 1.0) {
+            return false;
+        }
+        b.tokens -= 1.0;
+        return true;
+    }
+
+private:
+    struct Bucket {
+        double tokens;
+        double time;
+    };
+    double m_rate;
+    std::mutex m_mutex;
+    std::unordered_map<std::string, Bucket> m_buckets;
+};
+
+}  // namespace detail
+
+struct Server::Impl {
+    Impl(store::Registry& registry, const tiles::TileRenderer& renderer, ServerOptions options)
+        : context(registry, renderer, std::move(options)), limiter(context.options.rate_limit) {
+        detail::add_tile_routes(context);
+        detail::add_api_routes(context);
+        detail::add_web_routes(context);
+        // One metric series per route name (several patterns may share one).
+        std::vector<std::string> names;
+        for (const auto& name : context.router.names()) {
+            auto it = std::find(names.begin(), names.end(), name);
+            if (it == names.end()) {
+                names.push_back(name);
+                it = names.end() - 1;
+            }
+            metric_slot.push_back(static_cast<std::size_t>(it - names.begin()));
+        }
+        unmatched_slot = names.size();
+        names.push_back("unmatched");
+        context.metrics = std::make_unique<Metrics>(std::move(names));
+    }
+
+    detail::Context context;
+    detail::RateLimiter limiter;
+    std::vector<std::size_t> metric_slot;
+    std::size_t unmatched_slot = 0;
+
+    asio::io_context io{static_cast<int>(std::max(1U, context.options.threads))};
+    tcp::acceptor acceptor{io};
+    std::vector<std::thread> threads;
+    std::atomic<bool> stopping{false};
+    std::atomic<int> sessions{0};
+    std::mutex sessions_mutex;
+    std::set<std::weak_ptr<class Session>, std::owner_less<std::weak_ptr<class Session>>> live;
+    std::mutex stop_mutex;
+    bool stopped = false;
+    std::condition_variable stopped_cv;
+    std::uint16_t port = 0;
+
+    void accept();
+    detail::http::response<detail::http::string_body> answer(const detail::http::request<detail::http::string_body>& raw,
+                                                              const std::string& client, bool* close);
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket socket, Server::Impl& server) : m_stream(std::move(socket)), m_server(server) {
+        ++m_server.sessions;
+        beast::error_code ec;
+        const auto endpoint = m_stream.socket().remote_endpoint(ec);
+        m_client = ec ? std::string("unknown") : endpoint.address().to_string();
+    }
+    ~Session() { --m_server.sessions; }
+
+    void start() {
+        {
+            std::lock_guard lock(m_server.sessions_mutex);
+            m_server.live.insert(weak_from_this());
+        }
+        asio::dispatch(m_stream.get_executor(), [self = shared_from_this()] { self->read(); });
+    }
+
+    /// Closes the connection if it waits for a request that has not begun (a stop).
+    void close_if_idle() {
+        asio::post(m_stream.get_executor(), [self = shared_from_this()] {
+            if (self->m_waiting && self->m_buffer.size() == 0) {
+                beast::error_code ec;
+                self->m_stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+                self->m_stream.close();
+            }
+        });
+    }
+
+private:
+    void read() {
+        const auto& o = m_server.context.options;
+        m_parser.emplace();
+        m_parser->header_limit(static_cast<std::uint32_t>(o.max_header_bytes));
+        m_parser->body_limit(o.max_body_bytes);
+        m_stream.expires_after(o.request_timeout);
+        m_waiting = true;
+        detail::http::async_read(m_stream, m_buffer, *m_parser,
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(beast::error_code ec) {
+        m_waiting = false;
+        using he = boost::beast::http::error;
+        if (ec == he::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+            ec == asio::error::connection_reset || ec == asio::error::bad_descriptor) {
+            return shut();
+        }
+        if (ec) {
+            // The request cannot be read: say why, then close (the stream is out of step).
+            const auto [code, kind, message] =
+                ec == he::header_limit ? std::tuple{status::request_header_fields_too_large, "headers_too_large", "the request's headers are too large"}
+                : ec == he::body_limit ? std::tuple{status::payload_too_large, "body_too_large", "the request's body is too large"}
+                                       : std::tuple{status::bad_request, "bad_request", "the request is not valid HTTP/1.1"};
+            auto response = to_beast(detail::error(code, kind, std::string(message) + " (" + ec.message() + ")"), 11, false);
+            m_server.context.metrics->record(m_server.unmatched_slot, static_cast<unsigned>(code), 0.0);
+            return write(std::move(response), true);
+        }
+        bool close = false;
+        auto response = m_server.answer(m_parser->get(), m_client, &close);
+        write(std::move(response), close || !response.keep_alive());
+    }
+
+    static detail::http::response<detail::http::string_body> to_beast(detail::Response r, unsigned version, bool keep_alive) {
+        detail::http::response<detail::http::string_body> out{r.status, version};
+        out.set(detail::http::field::server, "diachi");
+        if (!r.content_type.empty()) {
+            out.set(detail::http::field::content_type, r.content_type);
+        }
+        for (auto& [field, value] : r.headers) {
+            out.set(field, value);
+        }
+        out.body() = std::move(r.body);
+        out.keep_alive(keep_alive);
+        out.prepare_payload();
+        return out;
+    }
+    friend struct Server::Impl;
+
+    void write(detail::http::response<detail::http::string_body> response, bool close) {
+        m_response = std::make_shared<detail::http::response<detail::http::string_body>>(std::move(response));
+        m_close = close || m_server.stopping;
+        m_stream.expires_after(m_server.context.options.request_timeout);
+        detail::http::async_write(m_stream, *m_response, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->m_response.reset();
+            if (ec || self->m_close) {
+                return self->shut();
+            }
+            self->read();
+        });
+    }
+
+    void shut() {
+        beast::error_code ec;
+        m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        m_stream.close();
+    }
+
+    beast::tcp_stream m_stream;
+    beast::flat_buffer m_buffer;
+    std::optional<detail::http::request_parser<detail::http::string_body>> m_parser;
+    std::shared_ptr<detail::http::response<detail::http::string_body>> m_response;
+    Server::Impl& m_server;
+    std::string m_client;
+    bool m_waiting = false;
+    bool m_close = false;
+};
+
+detail::http::response<detail::http::string_body> Server::Impl::answer(
+    const detail::http::request<detail::http::string_body>& raw, const std::string& client, bool* close) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto& o = context.options;
+    std::size_t slot = unmatched_slot;
+    bool cors = false;
+    detail::Response r = [&]() -> detail::Response {
+        const std::string_view target = detail::std_view(raw.target());
+        if (target.size() > o.max_url_bytes) {
+            *close = true;
+            return detail::error(status::uri_too_long, "url_too_long",
+                                 "the request target is longer than " + std::to_string(o.max_url_bytes) + " bytes");
+        }
+        if (target.empty() || target.front() != '/') {
+            return detail::error(status::bad_request, "bad_target", "the request target must start with '/'");
+        }
+        detail::Request request;
+        request.method = raw.method();
+        const std::size_t question = target.find('?');
+        request.path = target.substr(0, question);
+        request.query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+        request.body = raw.body();
+        request.host = detail::std_view(raw[detail::http::field::host]);
+        request.if_none_match = detail::std_view(raw[detail::http::field::if_none_match]);
+        request.accepts_gzip = detail::std_view(raw[detail::http::field::accept_encoding]).find("gzip") != std::string_view::npos;
+        if (!limiter.allow(client)) {
+            detail::Response limited = detail::error(status::too_many_requests, "rate_limited",
+                                                     "too many requests from this address; try again in a second");
+            limited.header(detail::http::field::retry_after, "1");
+            return limited;
+        }
+        if (const std::string_view auth = detail::std_view(raw[detail::http::field::authorization]); !auth.empty()) {
+            constexpr std::string_view bearer = "Bearer ";
+            if (auth.substr(0, bearer.size()) == bearer && context.tokens) {
+                request.caller = context.tokens->verify(auth.substr(bearer.size()));
+            }
+            if (!request.caller) {
+                detail::Response denied = detail::error(status::unauthorized, "bad_token", "the bearer token is not valid");
+                denied.header(detail::http::field::www_authenticate, "Bearer");
+                return denied;
+            }
+        }
+        const auto match = context.router.match(
+            request.method == verb::options ? verb::get : request.method, request.path);
+        if (match.route == nullptr) {
+            return detail::error(status::not_found, "no_route", "nothing is served here", request.path);
+        }
+        slot = metric_slot[match.index];
+        cors = match.route->access == detail::Access::anyone;
+        if (request.method == verb::options && cors) {  // a CORS preflight
+            detail::Response preflight;
+            preflight.status = status::no_content;
+            preflight.header(detail::http::field::access_control_allow_methods, "GET, HEAD, OPTIONS");
+            preflight.header(detail::http::field::access_control_allow_headers, "Authorization, Content-Type");
+            preflight.header(detail::http::field::access_control_max_age, "86400");
+            return preflight;
+        }
+        if (!match.method_allowed) {
+            detail::Response wrong = detail::error(status::method_not_allowed, "method_not_allowed",
+                                                   "this path takes " + match.allow);
+            wrong.header(detail::http::field::allow, match.allow);
+            return wrong;
+        }
+        if (match.route->access == detail::Access::staff && !request.caller) {
+            detail::Response denied = detail::error(status::unauthorized, "token_required",
+                                                    "this needs a staff token: Authorization: Bearer <token>");
+            denied.header(detail::http::field::www_authenticate, "Bearer");
+            return denied;
+        }
+        try {
+            return match.route->handler(request, match.params);
+        } catch (const std::invalid_argument& e) {
+            return detail::error(status::bad_request, "bad_request", e.what());
+        } catch (const std::exception& e) {
+            std::cerr << "diachi serve: " << raw.method_string() << ' ' << request.path << ": " << e.what() << '\n';
+            return detail::error(status::internal_server_error, "internal", "the server failed on this request; it is logged");
+        }
+    }();
+    if (cors) {
+        r.header(detail::http::field::access_control_allow_origin, "*");
+    }
+    auto response = Session::to_beast(std::move(r), raw.version(), raw.keep_alive() && !*close && !stopping);
+    if (raw.method() == verb::head) {
+        const auto length = response.body().size();
+        response.body().clear();
+        response.content_length(length);
+    }
+    context.metrics->record(slot, static_cast<unsigned>(response.result_int()),
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return response;
+}
+
+void Server::Impl::accept() {
+    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec) {
+            if (!acceptor.is_open()) {
+                return;
+            }
+        } else {
+            std::make_shared<Session>(std::move(socket), *this)->start();
+        }
+        accept();
+    });
+}
+
+Server::Server(store::Registry& registry, const tiles::TileRenderer& renderer, ServerOptions options)
+    : m_impl(std::make_unique<Impl>(registry, renderer, std::move(options))) {}
+
+Server::~Server() { stop(std::chrono::milliseconds{1000}); }
+
+const ServerOptions& Server::options() const noexcept { return m_impl->context.options; }
+
+std::uint16_t Server::port() const noexcept { return m_impl->port; }
+
+void Server::reload_archives() { m_impl->context.reload_archives(); }
+
+void Server::start() {
+    Impl& impl = *m_impl;
+    const auto& o = impl.context.options;
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(o.bind, ec);
+    if (ec) {
+        throw std::runtime_error("--bind " + o.bind + ": not an IP address");
+    }
+    const tcp::endpoint endpoint(address, o.port);
+    impl.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) impl.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) impl.acceptor.bind(endpoint, ec);
+    if (!ec) impl.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        throw std::runtime_error(o.bind + ":" + std::to_string(o.port) + ": cannot listen: " + ec.message());
+    }
+    impl.port = impl.acceptor.local_endpoint().port();
+    impl.accept();
+    const unsigned n = o.threads != 0 ? o.threads : std::max(1U, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i) {
+        impl.threads.emplace_back([&impl] { impl.io.run(); });
+    }
+}
+
+void Server::stop(std::chrono::milliseconds grace) {
+    Impl& impl = *m_impl;
+    {
+        std::lock_guard lock(impl.stop_mutex);
+        if (impl.stopped || impl.threads.empty()) {
+            impl.stopped = true;
+            impl.stopped_cv.notify_all();
+            return;
+        }
+    }
+    impl.stopping = true;
+    asio::post(impl.io, [&impl] {
+        beast::error_code ec;
+        impl.acceptor.close(ec);
+    });
+    {
+        std::lock_guard lock(impl.sessions_mutex);
+        for (const auto& weak : impl.live) {
+            if (const auto session = weak.lock()) {
+                session->close_if_idle();
+            }
+        }
+    }
+    // Requests in flight finish and their connections close; then the threads end.
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (impl.sessions > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    impl.io.stop();
+    for (auto& thread : impl.threads) {
+        thread.join();
+    }
+    impl.threads.clear();
+    std::lock_guard lock(impl.stop_mutex);
+    impl.stopped = true;
+    impl.stopped_cv.notify_all();
+}
+
+void Server::wait() {
+    std::unique_lock lock(m_impl->stop_mutex);
+    m_impl->stopped_cv.wait(lock, [this] { return m_impl->stopped; });
+}
+
+}  // namespace diachi::server
