@@ -231,7 +231,21 @@ private:
     void shut() {
         beast::error_code ec;
         m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-        m_stream.close();
+        // Closing with unread bytes would reset the connection and could destroy the answer
+        // just sent (e.g. a 413 to a client still sending its body): read and drop what the
+        // client still sends, for a second at most, then close.
+        m_stream.expires_after(std::chrono::seconds(1));
+        linger();
+    }
+
+    void linger() {
+        m_stream.async_read_some(asio::buffer(m_drain), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) {
+                self->m_stream.close();
+                return;
+            }
+            self->linger();
+        });
     }
 
     beast::tcp_stream m_stream;
@@ -242,6 +256,7 @@ private:
     std::string m_client;
     bool m_waiting = false;
     bool m_close = false;
+    std::array<char, 4096> m_drain{};
 };
 
 detail::http::response<detail::http::string_body> Server::Impl::answer(

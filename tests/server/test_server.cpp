@@ -1,0 +1,471 @@
+// The server in process, on a port the operating system picks, spoken to over real sockets:
+// every route, tiles with gzip, ETag and 304, invalidation after a registration through the
+// API, the auth model, bad requests (malformed paths, huge headers and bodies, long URLs, bad
+// JSON, bad tokens), HEAD, keep-alive, pipelining, slow clients, rate limits, glyphs, metrics.
+
+#include <filesystem>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <protozero/pbf_reader.hpp>
+
+#include <diachi/server/server.hpp>
+#include <diachi/store/registry.hpp>
+#include <diachi/tiles/gzip.hpp>
+#include <diachi/tiles/mvt_reader.hpp>
+
+#include "../sample_zones.hpp"
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using diachi::LatLngE7;
+
+namespace {
+
+using Response = http::response<http::string_body>;
+
+constexpr double center_lat = 20.25;
+constexpr double center_lng = 105.9;
+const std::filesystem::path noto = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+
+class ServerTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir = new diachi::test::TempDir();
+        registry = new diachi::store::Registry(*dir / "store");
+        registry->import_zones(diachi::test::grid_zones(4, 5), {{"Tỉnh Mẫu", {43}}});
+        std::mt19937_64 random(5);
+        std::normal_distribution<double> spread(0.0, 0.002);
+        std::vector<diachi::store::Registration> batch(500);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            auto& r = batch[i];
+            r.location = LatLngE7::from_degrees(center_lat + spread(random), center_lng + spread(random)).value();
+            r.address.house_number = std::to_string(i + 1);
+            r.address.hamlet = "Thôn Liên Trì 2";
+            r.personal.head_of_household = "Nguyễn Văn Bí Mật";
+            r.personal.phone = "0912345678";
+            r.source = "test";
+        }
+        std::vector<diachi::Result<diachi::store::Registered>> out;
+        registry->register_households(batch, &out);
+        first = new diachi::store::Household(out.front().value().household);
+        renderer = new diachi::tiles::TileRenderer(*registry);
+        diachi::server::ServerOptions options;
+        options.port = 0;
+        options.threads = 2;
+        options.request_timeout = std::chrono::milliseconds(800);
+        options.rate_limit = 0;
+        options.tokens_file = *dir / "tokens";
+        if (std::filesystem::exists(noto)) {
+            options.fonts.emplace_back("Noto Sans Regular", noto);
+        }
+        token = new std::string(diachi::server::TokenStore(options.tokens_file).create(diachi::server::Role::staff, "tester"));
+        server = new diachi::server::Server(*registry, *renderer, options);
+        server->start();
+    }
+    static void TearDownTestSuite() {
+        server->stop();
+        delete server;
+        delete renderer;
+        delete first;
+        delete token;
+        delete registry;
+        delete dir;
+    }
+
+    /// One request on a new connection.
+    static Response request(http::verb method, const std::string& target, const std::string& body = {},
+                            std::vector<std::pair<http::field, std::string>> headers = {}) {
+        asio::io_context io;
+        tcp::socket socket(io);
+        socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
+        http::request<http::string_body> req{method, target, 11};
+        req.set(http::field::host, "localhost");
+        for (auto& [f, v] : headers) {
+            req.set(f, v);
+        }
+        if (!body.empty()) {
+            req.body() = body;
+            req.set(http::field::content_type, "application/json");
+        }
+        req.prepare_payload();
+        http::write(socket, req);
+        beast::flat_buffer buffer;
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(64U << 20);
+        parser.skip(method == http::verb::head);
+        http::read(socket, buffer, parser);
+        return parser.release();
+    }
+    static Response get(const std::string& target, std::vector<std::pair<http::field, std::string>> headers = {}) {
+        return request(http::verb::get, target, {}, std::move(headers));
+    }
+    static std::pair<http::field, std::string> bearer() { return {http::field::authorization, "Bearer " + *token}; }
+
+    /// Raw bytes in, everything the server sends until it closes (or @p wait passes).
+    static std::string raw(const std::string& bytes) {
+        asio::io_context io;
+        tcp::socket socket(io);
+        socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
+        beast::error_code ec;
+        asio::write(socket, asio::buffer(bytes), ec);  // the server may answer before it has read all
+        std::string out;
+        char chunk[4096];
+        for (;;) {
+            const std::size_t n = socket.read_some(asio::buffer(chunk), ec);
+            if (ec) break;
+            out.append(chunk, n);
+        }
+        return out;
+    }
+
+    static std::string tile_path(std::uint32_t z) {
+        const auto t = diachi::tiles::tile_at(z, first->location.lat_deg(), first->location.lng_deg());
+        return "/tiles/" + std::to_string(t.z) + "/" + std::to_string(t.x) + "/" + std::to_string(t.y) + ".mvt";
+    }
+
+    static inline diachi::test::TempDir* dir = nullptr;
+    static inline diachi::store::Registry* registry = nullptr;
+    static inline diachi::tiles::TileRenderer* renderer = nullptr;
+    static inline diachi::server::Server* server = nullptr;
+    static inline diachi::store::Household* first = nullptr;
+    static inline std::string* token = nullptr;
+};
+
+std::size_t households_in(const std::string& mvt, const std::string& code = {}) {
+    const auto tile = diachi::tiles::mvt::decode(mvt);
+    std::size_t n = 0;
+    for (const auto& layer : tile.layers) {
+        if (layer.name != "households") continue;
+        for (const auto& f : layer.features) {
+            bool match = code.empty();
+            for (const auto& [k, v] : f.properties) {
+                if (k == "code" && std::holds_alternative<std::string>(v) && std::get<std::string>(v) == code) match = true;
+            }
+            n += match ? 1 : 0;
+        }
+    }
+    return n;
+}
+
+TEST_F(ServerTest, TilesAreGzippedTaggedAndRevalidated) {
+    const auto r = get(tile_path(15), {{http::field::accept_encoding, "gzip, br"}});
+    ASSERT_EQ(r.result(), http::status::ok) << r.body();
+    EXPECT_EQ(r[http::field::content_type], "application/vnd.mapbox-vector-tile");
+    EXPECT_EQ(r[http::field::content_encoding], "gzip");
+    EXPECT_EQ(r[http::field::vary], "Accept-Encoding");
+    EXPECT_EQ(r[http::field::access_control_allow_origin], "*");
+    const std::string etag(r[http::field::etag]);
+    ASSERT_FALSE(etag.empty());
+    const std::string mvt = diachi::tiles::gunzip(r.body());
+    EXPECT_TRUE(diachi::tiles::mvt::check(mvt).empty());
+    EXPECT_GT(households_in(mvt), 10U);
+
+    const auto again = get(tile_path(15), {{http::field::accept_encoding, "gzip"}, {http::field::if_none_match, etag}});
+    EXPECT_EQ(again.result(), http::status::not_modified);
+    EXPECT_TRUE(again.body().empty());
+
+    const auto plain = get(tile_path(15));
+    EXPECT_EQ(plain[http::field::content_encoding], "");
+    EXPECT_EQ(plain.body(), mvt);
+
+    const auto head = request(http::verb::head, tile_path(15), {}, {{http::field::accept_encoding, "gzip"}});
+    EXPECT_EQ(head.result(), http::status::ok);
+    EXPECT_EQ(head[http::field::content_length], std::to_string(r.body().size()));
+
+    // A layer subset, an empty tile, bad tiles and bad layers.
+    const auto communes = get("/tiles/communes/" + tile_path(12).substr(7));
+    ASSERT_EQ(communes.result(), http::status::ok);
+    EXPECT_EQ(households_in(communes.body()), 0U);
+    EXPECT_EQ(get("/tiles/households/15/0/0.mvt").result(), http::status::no_content);
+    for (const auto* bad : {"/tiles/23/0/0.mvt", "/tiles/3/8/0.mvt", "/tiles/a/b/c.mvt", "/tiles/3/-1/0.mvt"}) {
+        const auto answer = get(bad);
+        EXPECT_EQ(answer.result(), http::status::bad_request) << bad;
+        EXPECT_NE(answer.body().find("\"bad_tile\""), std::string::npos) << bad;
+    }
+    EXPECT_NE(get("/tiles/roads/3/0/0.mvt").body().find("\"bad_layers\""), std::string::npos);
+}
+
+TEST_F(ServerTest, ARegistrationAppearsOnTheNextTile) {
+    const std::string path = tile_path(16);
+    const auto before = get(path);
+    ASSERT_EQ(before.result(), http::status::ok);
+    const auto t = diachi::tiles::tile_at(16, first->location.lat_deg(), first->location.lng_deg());
+    const auto box = diachi::tiles::bounds_deg(t);
+    const std::string body = "{\"lat\": " + std::to_string((box.south_deg + box.north_deg) / 2) +
+                             ", \"lng\": " + std::to_string((box.west_deg + box.east_deg) / 2) +
+                             ", \"house_number\": \"99\", \"head_of_household\": \"Trần Thị Mới\"}";
+    const auto created = request(http::verb::post, "/v1/households", body, {bearer()});
+    ASSERT_EQ(created.result(), http::status::created) << created.body();
+    const std::string key = "\"display\":\"";
+    const auto at = created.body().find(key);
+    const std::string code = created.body().substr(at + key.size(), created.body().find('"', at + key.size()) - at - key.size());
+    const auto after = get(path, {{http::field::if_none_match, std::string(before[http::field::etag])}});
+    ASSERT_EQ(after.result(), http::status::ok);
+    EXPECT_NE(after[http::field::etag], before[http::field::etag]);
+    EXPECT_EQ(households_in(after.body(), code), 1U) << code;
+}
+
+TEST_F(ServerTest, TileJsonAndStyle) {
+    const auto r = get("/tiles.json");
+    ASSERT_EQ(r.result(), http::status::ok);
+    for (const auto* needle : {"\"tilejson\":\"3.0.0\"", "\"minzoom\":0", "\"maxzoom\":22",
+                               "\"tiles\":[\"http://localhost/tiles/{z}/{x}/{y}.mvt\"]", "\"bounds\":[105.8,20.2,106.05,20.4]",
+                               "\"id\":\"households\"", "\"fields\":{"}) {
+        EXPECT_NE(r.body().find(needle), std::string::npos) << needle << " in " << r.body();
+    }
+    const auto style = get("/style.json");
+    EXPECT_NE(style.body().find("\"version\":8"), std::string::npos);
+    EXPECT_NE(style.body().find("\"glyphs\":\"http://localhost/fonts/{fontstack}/{range}.pbf\""), std::string::npos);
+}
+
+TEST_F(ServerTest, ResolveReverseWhereSearch) {
+    const std::string code(first->code.canonical().view());
+    const auto r = get("/v1/codes/" + code);
+    ASSERT_EQ(r.result(), http::status::ok) << r.body();
+    EXPECT_NE(r.body().find("\"match\":\"exact\""), std::string::npos);
+    EXPECT_EQ(r.body().find("Bí Mật"), std::string::npos) << "personal data served to an anonymous caller";
+    EXPECT_EQ(r.body().find("0912345678"), std::string::npos);
+
+    // The display form with a space, percent-encoded.
+    std::string display(first->code.display().view());
+    display.replace(display.find(' '), 1, "%20");
+    display.replace(display.find('+'), 1, "%2B");
+    EXPECT_EQ(get("/v1/codes/" + display).result(), http::status::ok);
+
+    // One character wrong: not found, with the registered code as a suggestion.
+    std::string typo = code;
+    typo[7] = typo[7] == '2' ? '3' : '2';
+    const auto missing = get("/v1/codes/" + typo);
+    EXPECT_EQ(missing.result(), http::status::not_found);
+    const auto malformed = get("/v1/codes/12");
+    EXPECT_EQ(malformed.result(), http::status::bad_request);
+    EXPECT_NE(malformed.body().find("\"error\":"), std::string::npos);
+
+    const auto qr = get("/v1/codes/" + code + "/qr.svg");
+    ASSERT_EQ(qr.result(), http::status::ok);
+    EXPECT_EQ(qr[http::field::content_type], "image/svg+xml");
+    EXPECT_NE(qr.body().find("<svg"), std::string::npos);
+    EXPECT_NE(qr.body().find("<path"), std::string::npos);
+
+    const std::string at = "lat=" + std::to_string(first->location.lat_deg()) + "&lng=" + std::to_string(first->location.lng_deg());
+    const auto nearest = get("/v1/reverse?" + at + "&k=3");
+    ASSERT_EQ(nearest.result(), http::status::ok);
+    EXPECT_NE(nearest.body().find("\"nearest\":[{"), std::string::npos);
+    EXPECT_NE(nearest.body().find("\"postcode\":\"43"), std::string::npos);
+    const auto where = get("/v1/where?" + at);
+    ASSERT_EQ(where.result(), http::status::ok);
+    EXPECT_NE(where.body().find("\"cell_code\":\"" + code.substr(0, 12)), std::string::npos) << where.body();
+    EXPECT_EQ(get("/v1/where?lat=10&lng=100").result(), http::status::unprocessable_entity);
+    EXPECT_EQ(get("/v1/where?lat=abc&lng=1").result(), http::status::bad_request);
+    EXPECT_EQ(get("/v1/reverse?lat=20.25").result(), http::status::bad_request);
+    EXPECT_EQ(get("/v1/reverse?" + at + "&k=0").result(), http::status::bad_request);
+
+    const auto found = get("/v1/search?q=s%E1%BB%91+1+th%C3%B4n+Li%C3%AAn+Tr%C3%AC+2&limit=3");
+    ASSERT_EQ(found.result(), http::status::ok);
+    EXPECT_NE(found.body().find("\"results\":[{"), std::string::npos) << found.body();
+    const auto plain = get("/v1/suggest?q=thon+lien+tr");
+    ASSERT_EQ(plain.result(), http::status::ok);
+    EXPECT_NE(plain.body().find("Liên Trì 2"), std::string::npos) << plain.body();
+    EXPECT_EQ(get("/v1/search").result(), http::status::bad_request);
+    EXPECT_EQ(get("/v1/search?q=" + std::string(600, 'a')).result(), http::status::bad_request);
+}
+
+TEST_F(ServerTest, StaffRoutesNeedAToken) {
+    const std::string id = std::to_string(first->id);
+    const auto anonymous = get("/v1/households/" + id);
+    EXPECT_EQ(anonymous.result(), http::status::unauthorized);
+    EXPECT_NE(anonymous.body().find("\"token_required\""), std::string::npos);
+    EXPECT_EQ(anonymous[http::field::www_authenticate], "Bearer");
+    const auto forged = get("/v1/households/" + id, {{http::field::authorization, "Bearer dc_" + std::string(64, '0')}});
+    EXPECT_EQ(forged.result(), http::status::unauthorized);
+    EXPECT_NE(forged.body().find("\"bad_token\""), std::string::npos);
+    EXPECT_EQ(get("/tiles.json", {{http::field::authorization, "Basic abc"}}).result(), http::status::unauthorized);
+    EXPECT_EQ(request(http::verb::post, "/v1/households", "{\"lat\":20.25,\"lng\":105.9}").result(), http::status::unauthorized);
+
+    const auto staff = get("/v1/households/" + id, {bearer()});
+    ASSERT_EQ(staff.result(), http::status::ok);
+    EXPECT_NE(staff.body().find("Nguyễn Văn Bí Mật"), std::string::npos);
+
+    // A move through PATCH, an address change, then retirement and the history of it all.
+    diachi::store::Registration r;
+    r.location = LatLngE7::from_degrees(center_lat + 0.01, center_lng + 0.01).value();
+    r.source = "test";
+    const auto h = registry->register_household(r).value().household;
+    const std::string path = "/v1/households/" + std::to_string(h.id);
+    const auto moved = request(http::verb::patch, path, "{\"lat\": 20.262, \"lng\": 105.911, \"street\": \"Ngõ 4\"}", {bearer()});
+    ASSERT_EQ(moved.result(), http::status::ok) << moved.body();
+    EXPECT_NE(moved.body().find("\"lat\":20.262"), std::string::npos);
+    EXPECT_NE(moved.body().find("\"street\":\"Ngõ 4\""), std::string::npos);
+    const auto retired = request(http::verb::delete_, path + "?reason=demolished", {}, {bearer()});
+    ASSERT_EQ(retired.result(), http::status::ok);
+    EXPECT_NE(retired.body().find("\"status\":\"retired\""), std::string::npos);
+    EXPECT_EQ(request(http::verb::delete_, path, {}, {bearer()}).result(), http::status::conflict);
+    const auto history = get(path + "/history", {bearer()});
+    ASSERT_EQ(history.result(), http::status::ok);
+    for (const auto* action : {"registered", "moved", "address_updated", "retired"}) {
+        EXPECT_NE(history.body().find(std::string("\"action\":\"") + action + "\""), std::string::npos) << action;
+    }
+    EXPECT_EQ(get("/v1/households/0", {bearer()}).result(), http::status::bad_request);
+    EXPECT_EQ(get("/v1/households/99999999", {bearer()}).result(), http::status::not_found);
+}
+
+TEST_F(ServerTest, BadBodiesGetClearErrors) {
+    for (const auto* body : {"", "{", "[1]", "{\"lat\": 20.25,}", "{\"lat\": \"x\", \"lng\": 105.9}",
+                             "{\"lat\": 20.25, \"lng\": 105.9, \"lat\": 1}", "{\"lat\": {\"a\": 1}}", "{\"lat\": 1e999, \"lng\": 1}"}) {
+        const auto r = request(http::verb::post, "/v1/households", body, {bearer()});
+        EXPECT_EQ(r.result(), http::status::bad_request) << body << " -> " << r.body();
+        EXPECT_NE(r.body().find("\"error\":"), std::string::npos) << body;
+    }
+    const auto sea = request(http::verb::post, "/v1/households", "{\"lat\": 10, \"lng\": 100}", {bearer()});
+    EXPECT_EQ(sea.result(), http::status::unprocessable_entity) << sea.body();
+    EXPECT_NE(sea.body().find("\"outside_zones\""), std::string::npos);
+}
+
+TEST_F(ServerTest, MalformedRequestsAndLimits) {
+    EXPECT_EQ(get("/nothing/here").result(), http::status::not_found);
+    const auto wrong = request(http::verb::put, "/tiles.json");
+    EXPECT_EQ(wrong.result(), http::status::method_not_allowed);
+    EXPECT_NE(wrong[http::field::allow].find("GET"), beast::string_view::npos);
+    EXPECT_EQ(get("/v1/codes/%zz").result(), http::status::bad_request);
+
+    const std::string huge_header = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n";
+    EXPECT_EQ(raw(huge_header).substr(0, 12), "HTTP/1.1 431");
+    const std::string huge_body = "POST /v1/households HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n" + std::string(200000, '{');
+    EXPECT_EQ(raw(huge_body).substr(0, 12), "HTTP/1.1 413");
+    const std::string long_url = "GET /v1/search?q=" + std::string(3000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    EXPECT_EQ(raw(long_url).substr(0, 12), "HTTP/1.1 414");
+    EXPECT_EQ(raw("NONSENSE\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
+    EXPECT_EQ(raw("GET nopath HTTP/1.1\r\nHost: x\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
+    // Still serving.
+    EXPECT_EQ(get("/healthz").result(), http::status::ok);
+}
+
+TEST_F(ServerTest, KeepAliveAndPipelining) {
+    const std::string two = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/where?lat=20.25&lng=105.9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    const std::string out = raw(two);
+    const auto first_at = out.find("HTTP/1.1 200");
+    ASSERT_NE(first_at, std::string::npos);
+    EXPECT_NE(out.find("HTTP/1.1 200", first_at + 1), std::string::npos) << out;
+    EXPECT_NE(out.find("\"status\":\"ok\""), std::string::npos);
+    EXPECT_NE(out.find("\"cell_code\""), std::string::npos);
+}
+
+TEST_F(ServerTest, SlowClientsAreCutOffWithoutDelayingOthers) {
+    asio::io_context io;
+    std::vector<tcp::socket> slow;
+    for (int i = 0; i < 20; ++i) {
+        slow.emplace_back(io);
+        slow.back().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
+        asio::write(slow.back(), asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHo")));
+    }
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < 20; ++i) {
+        ASSERT_EQ(get("/healthz").result(), http::status::ok);
+    }
+    // Twenty quick requests while twenty slow ones hang: well under the slow ones' timeout.
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(700));
+    // The slow connections are closed by the server once their time is up.
+    char byte = 0;
+    beast::error_code ec;
+    slow.front().read_some(asio::buffer(&byte, 1), ec);
+    EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+}
+
+TEST_F(ServerTest, GlyphsCoverVietnamese) {
+    if (!std::filesystem::exists(noto)) {
+        GTEST_SKIP() << noto << " is absent (Debian package fonts-noto-core)";
+    }
+    const auto r = get("/fonts/Noto%20Sans%20Regular/7680-7935.pbf");
+    ASSERT_EQ(r.result(), http::status::ok);
+    // Walk the protocol buffer: glyphs.stacks(1) > fontstack.glyphs(3) > glyph fields.
+    protozero::pbf_reader glyphs(r.body());
+    ASSERT_TRUE(glyphs.next(1));
+    protozero::pbf_reader stack = glyphs.get_message();
+    std::set<std::uint32_t> ids;
+    std::string range;
+    while (stack.next()) {
+        if (stack.tag() == 2) {
+            range = stack.get_string();
+        } else if (stack.tag() == 3) {
+            protozero::pbf_reader g = stack.get_message();
+            std::uint32_t id = 0, w = 0, h = 0;
+            std::size_t bitmap = 0;
+            while (g.next()) {
+                switch (g.tag()) {
+                    case 1: id = g.get_uint32(); break;
+                    case 2: bitmap = g.get_view().size(); break;
+                    case 3: w = g.get_uint32(); break;
+                    case 4: h = g.get_uint32(); break;
+                    default: g.skip();
+                }
+            }
+            ids.insert(id);
+            if (w > 0) {
+                EXPECT_EQ(bitmap, std::size_t{w + 6} * (h + 6)) << id;
+            }
+        } else {
+            stack.skip();
+        }
+    }
+    EXPECT_EQ(range, "7680-7935");
+    for (const std::uint32_t cp : {0x1EA1U, 0x1EBFU, 0x1EDDU, 0x1EF9U}) {  // ạ ế ờ ỹ
+        EXPECT_TRUE(ids.count(cp)) << std::hex << cp;
+    }
+    EXPECT_EQ(get("/fonts/Noto%20Sans%20Regular/7680-8000.pbf").result(), http::status::bad_request);
+    EXPECT_EQ(get("/fonts/Nothing/0-255.pbf").result(), http::status::not_found);
+}
+
+TEST_F(ServerTest, HealthAndMetrics) {
+    const auto health = get("/healthz");
+    EXPECT_NE(health.body().find("\"status\":\"ok\""), std::string::npos);
+    (void)get(tile_path(14));
+    (void)get(tile_path(14));
+    const auto metrics = get("/metrics");
+    ASSERT_EQ(metrics.result(), http::status::ok);
+    for (const auto* needle : {"diachi_http_requests_total{route=\"tiles\",status=\"2xx\"}",
+                               "diachi_http_request_seconds_bucket{route=\"tiles\",le=\"+Inf\"}",
+                               "diachi_tile_render_seconds_count", "diachi_tile_cache_hits_total"}) {
+        EXPECT_NE(metrics.body().find(needle), std::string::npos) << needle;
+    }
+}
+
+TEST(ServerLimits, RateLimitAnswers429) {
+    diachi::test::TempDir dir;
+    diachi::store::Registry registry(dir / "store");
+    const diachi::tiles::TileRenderer renderer(registry);
+    diachi::server::ServerOptions options;
+    options.port = 0;
+    options.threads = 1;
+    options.rate_limit = 5;  // 10 at once, then 5 a second
+    diachi::server::Server server(registry, renderer, options);
+    server.start();
+    int limited = 0;
+    for (int i = 0; i < 30; ++i) {
+        asio::io_context io;
+        tcp::socket socket(io);
+        socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+        http::request<http::string_body> req{http::verb::get, "/healthz", 11};
+        http::write(socket, req);
+        beast::flat_buffer buffer;
+        Response r;
+        http::read(socket, buffer, r);
+        limited += r.result() == http::status::too_many_requests ? 1 : 0;
+    }
+    EXPECT_GE(limited, 15);
+    server.stop();
+}
+
+}  // namespace
