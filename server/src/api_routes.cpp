@@ -47,6 +47,15 @@ Response registry_error(const Error& e, std::string_view input) {
     return json(status_of(e.code), store::error_json(e, input));
 }
 
+/// A location from decimal text (read exactly), or the error answer naming it.
+std::variant<LatLngE7, Response> decimal_location(const std::string& lat, const std::string& lng) {
+    const auto location = LatLngE7::from_decimal(lat, lng);
+    if (!location) {
+        return registry_error(location.error(), lat + "," + lng);
+    }
+    return *location;
+}
+
 /// lat= and lng= of the query, read as exact decimals; or the error answer.
 std::variant<LatLngE7, Response> query_location(const Request& request) {
     const auto lat = query_param(request.query, "lat");
@@ -54,11 +63,7 @@ std::variant<LatLngE7, Response> query_location(const Request& request) {
     if (!lat || !lng) {
         return error(status::bad_request, "missing_parameter", "give lat= and lng= in degrees (WGS 84)");
     }
-    const auto location = LatLngE7::from_decimal(*lat, *lng);
-    if (!location) {
-        return registry_error(location.error(), *lat + "," + *lng);
-    }
-    return *location;
+    return decimal_location(*lat, *lng);
 }
 
 /// An integer parameter in [lo, hi], @p fallback when absent; nullopt when malformed.
@@ -225,14 +230,17 @@ std::variant<std::monostate, LatLngE7, Response> body_location(const JsonBody& b
     if (!lat || !lng) {
         return error(status::bad_request, "missing_field", "give both lat and lng");
     }
-    const auto location = LatLngE7::from_decimal(*lat, *lng);
-    if (!location) {
-        return registry_error(location.error(), *lat + "," + *lng);
+    auto location = decimal_location(*lat, *lng);
+    if (auto* point = std::get_if<LatLngE7>(&location)) {
+        return *point;
     }
-    return *location;
+    return std::get<Response>(std::move(location));
 }
 
-Response register_household(Context& c, const Request& request, const Params&) {
+/// Parses the body and its location, then calls @p write(body, location or nullptr); bad JSON,
+/// bad coordinates and fields of the wrong kind are answered here.
+template <class Write>
+Response with_body(const Request& request, Write&& write) {
     auto parsed = body_of(request);
     if (auto* answer = std::get_if<Response>(&parsed)) {
         return std::move(*answer);
@@ -243,11 +251,20 @@ Response register_household(Context& c, const Request& request, const Params&) {
         if (auto* answer = std::get_if<Response>(&location)) {
             return std::move(*answer);
         }
-        if (std::holds_alternative<std::monostate>(location)) {
+        const auto* point = std::get_if<LatLngE7>(&location);
+        return write(body, point);
+    } catch (const std::invalid_argument& e) {
+        return error(status::bad_request, "bad_field", e.what());
+    }
+}
+
+Response register_household(Context& c, const Request& request, const Params&) {
+    return with_body(request, [&](const JsonBody& body, const LatLngE7* point) {
+        if (point == nullptr) {
             return error(status::bad_request, "missing_field", "give lat and lng (WGS 84 degrees)");
         }
         store::Registration r;
-        r.location = std::get<LatLngE7>(location);
+        r.location = *point;
         read_address(body, &r.address);
         r.personal.head_of_household = body.string("head_of_household").value_or("");
         r.personal.phone = body.string("phone").value_or("");
@@ -262,9 +279,7 @@ Response register_household(Context& c, const Request& request, const Params&) {
                     JsonObject{}.field("created", result->created)
                         .raw("household", store::household_json(result->household))
                         .str());
-    } catch (const std::invalid_argument& e) {
-        return error(status::bad_request, "bad_field", e.what());
-    }
+    });
 }
 
 Response get_household(Context& c, const Request& request, const Params& params) {
@@ -296,29 +311,20 @@ Response change_household(Context& c, const Request& request, const Params& para
     if (!id) {
         return bad_id(params[0]);
     }
-    auto parsed = body_of(request);
-    if (auto* answer = std::get_if<Response>(&parsed)) {
-        return std::move(*answer);
-    }
-    const JsonBody& body = std::get<JsonBody>(parsed);
-    try {
-        auto location = body_location(body);
-        if (auto* answer = std::get_if<Response>(&location)) {
-            return std::move(*answer);
-        }
+    return with_body(request, [&](const JsonBody& body, const LatLngE7* to) {
         const auto current = c.registry.get(*id, store::Access::staff);
         if (!current) {
             return registry_error(current.error(), params[0]);
         }
         store::Address address = current->address;
         const bool address_given = read_address(body, &address);
-        if (!address_given && std::holds_alternative<std::monostate>(location)) {
+        if (!address_given && to == nullptr) {
             return error(status::bad_request, "missing_field",
                          "give lat and lng (a move), or house_number, street or hamlet");
         }
         const std::string actor = actor_of(request);
         Result<store::Household> result = *current;
-        if (const auto* to = std::get_if<LatLngE7>(&location)) {
+        if (to != nullptr) {
             result = c.registry.move(*id, *to, actor);
             if (!result) {
                 return registry_error(result.error(), params[0]);
@@ -332,9 +338,7 @@ Response change_household(Context& c, const Request& request, const Params& para
         }
         const auto now = c.registry.get(*id, access_of(request));
         return json(status::ok, store::household_json(now ? *now : *result));
-    } catch (const std::invalid_argument& e) {
-        return error(status::bad_request, "bad_field", e.what());
-    }
+    });
 }
 
 Response retire_household(Context& c, const Request& request, const Params& params) {
