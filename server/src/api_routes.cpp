@@ -94,35 +94,39 @@ Response bad_id(std::string_view text) {
     return error(status::bad_request, "bad_id", "a household id is a positive integer", text);
 }
 
-Response resolve(Context& c, const Request& request, const Params& params) {
-    const auto code = percent_decode(params[0], false);
+/// Resolves the code of the path; the JSON answer when it is malformed or nothing has it,
+/// otherwise nullopt with the households in @p found.
+std::optional<Response> resolve_path(Context& c, const Request& request, std::string_view param,
+                                     std::vector<store::Household>* found) {
+    const auto code = percent_decode(param, false);
     if (!code) {
-        return error(status::bad_request, "bad_encoding", "the code's percent-encoding is broken", params[0]);
+        return error(status::bad_request, "bad_encoding", "the code's percent-encoding is broken", param);
     }
     const auto resolution = c.registry.resolve(*code, access_of(request));
     if (!resolution) {
         return registry_error(resolution.error(), *code);
     }
-    const bool found = !resolution->households.empty();
-    return json(found ? status::ok : status::not_found, store::resolution_json(*code, *resolution));
+    const bool any = !resolution->households.empty();
+    if (!any || found == nullptr) {
+        return json(any ? status::ok : status::not_found, store::resolution_json(*code, *resolution));
+    }
+    *found = resolution->households;
+    return std::nullopt;
+}
+
+Response resolve(Context& c, const Request& request, const Params& params) {
+    return *resolve_path(c, request, params[0], nullptr);
 }
 
 Response qr(Context& c, const Request& request, const Params& params) {
-    const auto code = percent_decode(params[0], false);
-    if (!code) {
-        return error(status::bad_request, "bad_encoding", "the code's percent-encoding is broken", params[0]);
-    }
-    const auto resolution = c.registry.resolve(*code, access_of(request));
-    if (!resolution) {
-        return registry_error(resolution.error(), *code);
-    }
-    if (resolution->households.empty()) {
-        return json(status::not_found, store::resolution_json(*code, *resolution));
+    std::vector<store::Household> households;
+    if (auto answer = resolve_path(c, request, params[0], &households)) {
+        return std::move(*answer);
     }
     // The plate carries the code as couriers type it, with its check character.
     Response r;
     r.content_type = "image/svg+xml";
-    r.body = qr_svg(resolution->households.front().code.display_checked().view());
+    r.body = qr_svg(households.front().code.display_checked().view());
     return r;
 }
 
