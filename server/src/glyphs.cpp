@@ -191,6 +191,7 @@ std::optional<std::string> GlyphSet::range(std::string_view fontstack, std::uint
         return std::nullopt;
     }
     std::vector<FT_Face> stack;
+    std::string names;  // the known fonts of the stack, "A, B": its name and its cache key
     while (!fontstack.empty()) {
         const std::size_t comma = fontstack.find(',');
         std::string_view name = fontstack.substr(0, comma);
@@ -199,6 +200,7 @@ std::optional<std::string> GlyphSet::range(std::string_view fontstack, std::uint
         }
         if (FT_Face face = m_impl->face(name); face != nullptr) {
             stack.push_back(face);
+            names.append(names.empty() ? "" : ", ").append(name);
         }
         fontstack = comma == std::string_view::npos ? std::string_view() : fontstack.substr(comma + 1);
     }
@@ -207,25 +209,13 @@ std::optional<std::string> GlyphSet::range(std::string_view fontstack, std::uint
     }
     const std::string range_text = std::to_string(start) + "-" + std::to_string(start + 255);
     std::lock_guard lock(m_impl->mutex);
-    std::string stack_key;
-    for (FT_Face f : stack) {
-        stack_key.append(std::to_string(reinterpret_cast<std::uintptr_t>(f))).push_back(',');
-    }
-    if (const auto it = m_impl->cache.find({stack_key, start}); it != m_impl->cache.end()) {
+    if (const auto it = m_impl->cache.find({names, start}); it != m_impl->cache.end()) {
         return it->second;
     }
     std::string out;
     {
         protozero::pbf_writer glyphs(out);
         protozero::pbf_writer stack_message(glyphs, 1);  // glyphs.stacks
-        std::string names;
-        for (FT_Face f : stack) {
-            for (const auto& [n, face] : m_impl->faces) {
-                if (face == f) {
-                    names.append(names.empty() ? "" : ", ").append(n);
-                }
-            }
-        }
         stack_message.add_string(1, names.data(), names.size());  // fontstack.name
         stack_message.add_string(2, range_text.data(), range_text.size());  // fontstack.range
         for (std::uint32_t cp = start; cp < start + 256; ++cp) {
@@ -250,7 +240,7 @@ std::optional<std::string> GlyphSet::range(std::string_view fontstack, std::uint
             g.add_uint32(7, glyph->advance);
         }
     }
-    m_impl->cache.emplace(std::make_pair(stack_key, start), out);
+    m_impl->cache.emplace(std::make_pair(names, start), out);
     return out;
 }
 
