@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load on `diachi serve` beside nginx serving the same tiles from disk, in one run, on loopback
 # (wrk from Debian; nginx-light started privately by this script). Bounded in time: each run
-# lasts DURATION seconds (default 10). Usage:
+# lasts DURATION seconds (default 10), REPEAT times (default 3; the median is shown). Usage:
 #   benches/load_server.sh [STORE]     (default build/demo/store, made by .ci/demo)
 # Measures, each with wrk -t1 -c64 (the server gets the machine's other core):
 #   cached tile   one ~20 KB gzipped tile, again and again: diachi (from its tile cache) and nginx
@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 store=${1:-$root/build/demo/store}
 duration=${DURATION:-10}
+repeat=${REPEAT:-3}
 work=${DIACHI_LOAD_DIR:-/tmp/diachi-load}
 diachi=$root/build/diachi
 [ -x "$diachi" ] || { echo "load_server: build first (.ci/build)" >&2; exit 1; }
@@ -103,16 +104,17 @@ pids+=($!)
 sleep 0.5
 
 header='Accept-Encoding: gzip'
-run() {  # NAME URL [wrk options]: prints requests/s and latency percentiles
+run() {  # NAME URL [wrk options]: the median of REPEAT runs (by requests/s) with its latency
     local name=$1 url=$2; shift 2
-    local out
-    out=$(taskset -c 0 wrk -t1 -c64 -d"${duration}s" --latency -H "$header" "$@" "$url")
-    printf '%-34s %10s req/s   p50 %8s   p99 %8s\n' "$name" \
-        "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
-        "$(echo "$out" | awk '$1 == "50%" {print $2}')" \
-        "$(echo "$out" | awk '$1 == "99%" {print $2}')"
+    local out lines=()
+    for _ in $(seq "$repeat"); do
+        out=$(taskset -c 0 wrk -t1 -c64 -d"${duration}s" --latency -H "$header" "$@" "$url")
+        lines+=("$(echo "$out" | awk '/Requests\/sec/ {r=$2} $1 == "50%" {p50=$2} $1 == "99%" {p99=$2} END {print r, p50, p99}')")
+    done
+    read -r rate p50 p99 < <(printf '%s\n' "${lines[@]}" | sort -n | sed -n "$(( (repeat + 1) / 2 ))p")
+    printf '%-34s %10s req/s   p50 %8s   p99 %8s   (median of %d)\n' "$name" "$rate" "$p50" "$p99" "$repeat"
 }
-echo "load_server: $(nproc) cores; servers on core 1, wrk on core 0; ${duration}s a run; hot tile $hot ($hot_bytes bytes)"
+echo "load_server: $(nproc) cores; servers on core 1, wrk on core 0; ${repeat} runs of ${duration}s; hot tile $hot ($hot_bytes bytes)"
 run "cached tile: diachi" "http://127.0.0.1:$port$hot"
 run "cached tile: nginx (file)" "http://127.0.0.1:$nginx_port$hot"
 run "resolve: diachi" "http://127.0.0.1:$port" -s "$work/resolve.lua"
@@ -120,7 +122,7 @@ run "uncached tiles z15-16: diachi" "http://127.0.0.1:$cold_port" -s "$work/unca
 
 # 50 slow clients: each sends half a request line and waits (the server cuts them off after
 # its request timeout, 10 s, and they connect again).
-python3 - "$port" "$duration" <<'PY' &
+python3 - "$port" "$((duration * repeat))" <<'PY' &
 import socket, sys, time
 port, duration = int(sys.argv[1]), float(sys.argv[2])
 end = time.time() + duration + 2

@@ -7,18 +7,24 @@ namespace diachi {
 
 namespace {
 
-/// Length of the well-formed UTF-8 sequence starting at @p i, or 0.
+/// Length of the well-formed UTF-8 sequence starting at @p i, or 0 (Unicode's table 3-7: no
+/// overlong forms, no UTF-16 surrogates, nothing above U+10FFFF).
 std::size_t utf8_sequence(std::string_view text, std::size_t i) noexcept {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t n = lead >= 0xF0 && lead <= 0xF4  ? 4
-                          : lead >= 0xE0                ? 3
-                          : lead >= 0xC2 && lead < 0xE0 ? 2
-                                                        : 0;
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+    const unsigned lead = byte(0);
+    const std::size_t n = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
     if (n == 0 || i + n > text.size()) {
         return 0;
     }
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) {
+    // The second byte's range depends on the lead; the others are 80..BF.
+    const unsigned second = byte(1);
+    const unsigned low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+    const unsigned high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+    if (second < low || second > high) {
+        return 0;
+    }
+    for (std::size_t k = 2; k < n; ++k) {
+        if ((byte(k) & 0xC0U) != 0x80U) {
             return 0;
         }
     }
@@ -29,8 +35,21 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i) noexcept {
 
 void append_json_string(std::string_view text, std::string* out) {
     out->push_back('"');
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
+    std::size_t run = 0;  // where the bytes copied as they are begin
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            ++i;
+            continue;
+        }
+        if (c >= 0x80) {
+            if (const std::size_t n = utf8_sequence(text, i); n > 0) {
+                i += n;
+                continue;
+            }
+        }
+        out->append(text.substr(run, i - run));
         switch (c) {
             case '"': out->append("\\\""); break;
             case '\\': out->append("\\\\"); break;
@@ -38,20 +57,17 @@ void append_json_string(std::string_view text, std::string* out) {
             case '\r': out->append("\\r"); break;
             case '\t': out->append("\\t"); break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20) {
+                if (c < 0x20) {
                     char buffer[8];
                     std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
                     out->append(buffer);
-                } else if (static_cast<unsigned char>(c) < 0x80) {
-                    out->push_back(c);
-                } else if (const std::size_t n = utf8_sequence(text, i); n > 0) {
-                    out->append(text.substr(i, n));
-                    i += n - 1;
                 } else {
                     out->append("\\ufffd");  // not UTF-8: the replacement character
                 }
         }
+        run = ++i;
     }
+    out->append(text.substr(run));
     out->push_back('"');
 }
 

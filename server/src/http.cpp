@@ -73,6 +73,33 @@ Response error(http::status status, std::string_view code, std::string_view mess
     return json(status, body.str());
 }
 
+void write_head(const Response& response, unsigned version, bool keep_alive, std::string& out) {
+    const auto code = static_cast<unsigned>(response.status);
+    out.assign("HTTP/1.1 ");
+    out.append(std::to_string(code)).push_back(' ');
+    const auto reason = http::obsolete_reason(response.status);
+    out.append(reason.data(), reason.size()).append("\r\nServer: diachi\r\n");
+    const auto line = [&out](std::string_view name, std::string_view value) {
+        out.append(name).append(": ").append(value).append("\r\n");
+    };
+    if (!response.content_type.empty()) {
+        line("Content-Type", response.content_type);
+    }
+    for (const auto& [field, value] : response.headers) {
+        const auto name = http::to_string(field);
+        line({name.data(), name.size()}, value);
+    }
+    if (code >= 200 && code != 204 && code != 304) {
+        line("Content-Length", std::to_string(response.payload().size()));
+    }
+    if (!keep_alive) {
+        line("Connection", "close");
+    } else if (version < 11) {
+        line("Connection", "keep-alive");
+    }
+    out.append("\r\n");
+}
+
 std::vector<std::string_view> split_path(std::string_view path) {
     std::vector<std::string_view> segments;
     if (!path.empty() && path.front() == '/') {

@@ -5,6 +5,7 @@
 // parsed target, the caller's role, what the client accepts; an answer with status, type, body
 // and extra headers. Also the helpers every handler uses: query parameters, JSON errors.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,14 @@ struct Response {
     std::string content_type;
     std::string body;
     std::vector<std::pair<http::field, std::string>> headers;
+    /// A body borrowed instead of owned (a cached tile): `shared` stays valid while `owner`
+    /// lives, and the answer holds `owner` until it is written. Takes the place of `body`.
+    std::shared_ptr<const void> owner;
+    std::string_view shared;
+
+    [[nodiscard]] std::string_view payload() const noexcept {
+        return owner ? shared : std::string_view(body);
+    }
 
     Response& header(http::field field, std::string value) {
         headers.emplace_back(field, std::move(value));
@@ -56,6 +65,11 @@ struct Response {
 /// stable (docs/server.md lists them); messages are for people.
 [[nodiscard]] Response error(http::status status, std::string_view code, std::string_view message,
                              std::string_view input = {});
+
+/// Writes the status line and headers of @p response into @p out (replacing what it held):
+/// Server, Content-Type, the response's own headers, Content-Length (none for 1xx, 204 and 304)
+/// and Connection when it differs from the default of HTTP/@p version.
+void write_head(const Response& response, unsigned version, bool keep_alive, std::string& out);
 
 /// The request path split at '/' (no empty first segment).
 [[nodiscard]] std::vector<std::string_view> split_path(std::string_view path);

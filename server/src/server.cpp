@@ -3,6 +3,7 @@
 
 #include <diachi/server/server.hpp>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <iostream>
@@ -12,7 +13,9 @@
 #include <unordered_map>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -122,6 +125,7 @@ struct Server::Impl {
     asio::io_context io{static_cast<int>(std::max(1U, context.options.threads))};
     tcp::acceptor acceptor{io};
     std::vector<std::thread> threads;
+    unsigned thread_count = 0;  // set before the first accept
     std::atomic<bool> stopping{false};
     std::atomic<int> sessions{0};
     std::mutex sessions_mutex;
@@ -132,16 +136,17 @@ struct Server::Impl {
     std::uint16_t port = 0;
 
     void accept();
-    detail::http::response<detail::http::string_body> answer(const detail::http::request<detail::http::string_body>& raw,
-                                                              const std::string& client, bool* close);
+    detail::Response answer(const detail::http::request<detail::http::string_body>& raw, const std::string& client,
+                            bool* close);
 };
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket socket, Server::Impl& server) : m_stream(std::move(socket)), m_server(server) {
+    Session(tcp::socket socket, Server::Impl& server)
+        : m_socket(std::move(socket)), m_watchdog(m_socket.get_executor()), m_server(server) {
         ++m_server.sessions;
         beast::error_code ec;
-        const auto endpoint = m_stream.socket().remote_endpoint(ec);
+        const auto endpoint = m_socket.remote_endpoint(ec);
         m_client = ec ? std::string("unknown") : endpoint.address().to_string();
     }
     ~Session() { --m_server.sessions; }
@@ -151,36 +156,65 @@ public:
             std::lock_guard lock(m_server.sessions_mutex);
             m_server.live.insert(weak_from_this());
         }
-        asio::dispatch(m_stream.get_executor(), [self = shared_from_this()] { self->read(); });
+        asio::dispatch(m_socket.get_executor(), [self = shared_from_this()] {
+            self->m_deadline = std::chrono::steady_clock::now() + self->m_server.context.options.request_timeout;
+            self->watch();
+            self->read();
+        });
     }
 
     /// Closes the connection if it waits for a request that has not begun (a stop).
     void close_if_idle() {
-        asio::post(m_stream.get_executor(), [self = shared_from_this()] {
+        asio::post(m_socket.get_executor(), [self = shared_from_this()] {
             if (self->m_waiting && self->m_buffer.size() == 0) {
                 beast::error_code ec;
-                self->m_stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-                self->m_stream.close();
+                self->m_socket.shutdown(tcp::socket::shutdown_both, ec);
+                self->close();
             }
         });
     }
 
 private:
+    /// The time allowed from now for what the session does next (read a request, write an
+    /// answer); the watchdog closes the connection when it runs out. Setting it costs no
+    /// timer operation: the watchdog looks at it when it wakes.
+    void allow(std::chrono::steady_clock::duration time) { m_deadline = std::chrono::steady_clock::now() + time; }
+
+    void watch() {
+        m_watchdog.expires_at(m_deadline);
+        m_watchdog.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (ec || !self->m_socket.is_open()) {
+                return;
+            }
+            if (std::chrono::steady_clock::now() >= self->m_deadline) {
+                self->close();  // the pending read or write ends with operation_aborted
+                return;
+            }
+            self->watch();
+        });
+    }
+
+    void close() {
+        beast::error_code ec;
+        m_socket.close(ec);
+        m_watchdog.cancel();
+    }
+
     void read() {
         const auto& o = m_server.context.options;
         m_parser.emplace();
         m_parser->header_limit(static_cast<std::uint32_t>(o.max_header_bytes));
         m_parser->body_limit(o.max_body_bytes);
-        m_stream.expires_after(o.request_timeout);
+        allow(o.request_timeout);
         m_waiting = true;
-        detail::http::async_read(m_stream, m_buffer, *m_parser,
+        detail::http::async_read(m_socket, m_buffer, *m_parser,
                                  [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
         m_waiting = false;
         using he = boost::beast::http::error;
-        if (ec == he::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        if (ec == he::end_of_stream || ec == asio::error::operation_aborted ||
             ec == asio::error::connection_reset || ec == asio::error::bad_descriptor) {
             return shut();
         }
@@ -190,37 +224,26 @@ private:
                 ec == he::header_limit ? std::tuple{status::request_header_fields_too_large, "headers_too_large", "the request's headers are too large"}
                 : ec == he::body_limit ? std::tuple{status::payload_too_large, "body_too_large", "the request's body is too large"}
                                        : std::tuple{status::bad_request, "bad_request", "the request is not valid HTTP/1.1"};
-            auto response = to_beast(detail::error(code, kind, std::string(message) + " (" + ec.message() + ")"), 11, false);
+            m_out = detail::error(code, kind, std::string(message) + " (" + ec.message() + ")");
             m_server.context.metrics->record(m_server.unmatched_slot, static_cast<unsigned>(code), 0.0);
-            return write(std::move(response), true);
+            return write(11, true, false);
         }
         bool close = false;
-        auto response = m_server.answer(m_parser->get(), m_client, &close);
-        write(std::move(response), close || !response.keep_alive());
+        const auto& raw = m_parser->get();
+        m_out = m_server.answer(raw, m_client, &close);
+        write(raw.version(), close || !raw.keep_alive(), raw.method() == verb::head);
     }
 
-    static detail::http::response<detail::http::string_body> to_beast(detail::Response r, unsigned version, bool keep_alive) {
-        detail::http::response<detail::http::string_body> out{r.status, version};
-        out.set(detail::http::field::server, "diachi");
-        if (!r.content_type.empty()) {
-            out.set(detail::http::field::content_type, r.content_type);
-        }
-        for (auto& [field, value] : r.headers) {
-            out.set(field, value);
-        }
-        out.body() = std::move(r.body);
-        out.keep_alive(keep_alive);
-        out.prepare_payload();
-        return out;
-    }
-    friend struct Server::Impl;
-
-    void write(detail::http::response<detail::http::string_body> response, bool close) {
-        m_response = std::make_shared<detail::http::response<detail::http::string_body>>(std::move(response));
+    /// Sends m_out: its head, then its payload straight from where it lies (for HEAD, the
+    /// head alone); then reads the next request or closes.
+    void write(unsigned version, bool close, bool head_only) {
         m_close = close || m_server.stopping;
-        m_stream.expires_after(m_server.context.options.request_timeout);
-        detail::http::async_write(m_stream, *m_response, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            self->m_response.reset();
+        detail::write_head(m_out, version, !m_close, m_head);
+        const std::string_view payload = head_only ? std::string_view() : m_out.payload();
+        const std::array<asio::const_buffer, 2> buffers{asio::buffer(m_head), asio::buffer(payload.data(), payload.size())};
+        allow(m_server.context.options.request_timeout);
+        asio::async_write(m_socket, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->m_out = detail::Response{};
             if (ec || self->m_close) {
                 return self->shut();
             }
@@ -230,28 +253,32 @@ private:
 
     void shut() {
         beast::error_code ec;
-        m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        m_socket.shutdown(tcp::socket::shutdown_send, ec);
         // Closing with unread bytes would reset the connection and could destroy the answer
         // just sent (e.g. a 413 to a client still sending its body): read and drop what the
         // client still sends, for a second at most, then close.
-        m_stream.expires_after(std::chrono::seconds(1));
+        allow(std::chrono::seconds(1));
+        watch();  // wake at the new, nearer deadline
         linger();
     }
 
     void linger() {
-        m_stream.async_read_some(asio::buffer(m_drain), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        m_socket.async_read_some(asio::buffer(m_drain), [self = shared_from_this()](beast::error_code ec, std::size_t) {
             if (ec) {
-                self->m_stream.close();
+                self->close();
                 return;
             }
             self->linger();
         });
     }
 
-    beast::tcp_stream m_stream;
+    tcp::socket m_socket;
+    asio::steady_timer m_watchdog;
+    std::chrono::steady_clock::time_point m_deadline;
     beast::flat_buffer m_buffer;
     std::optional<detail::http::request_parser<detail::http::string_body>> m_parser;
-    std::shared_ptr<detail::http::response<detail::http::string_body>> m_response;
+    detail::Response m_out;  // the answer being written
+    std::string m_head;      // its status line and headers
     Server::Impl& m_server;
     std::string m_client;
     bool m_waiting = false;
@@ -259,7 +286,7 @@ private:
     std::array<char, 4096> m_drain{};
 };
 
-detail::http::response<detail::http::string_body> Server::Impl::answer(
+detail::Response Server::Impl::answer(
     const detail::http::request<detail::http::string_body>& raw, const std::string& client, bool* close) {
     const auto started = std::chrono::steady_clock::now();
     const auto& o = context.options;
@@ -340,19 +367,17 @@ detail::http::response<detail::http::string_body> Server::Impl::answer(
     if (cors) {
         r.header(detail::http::field::access_control_allow_origin, "*");
     }
-    auto response = Session::to_beast(std::move(r), raw.version(), raw.keep_alive() && !*close && !stopping);
-    if (raw.method() == verb::head) {
-        const auto length = response.body().size();
-        response.body().clear();
-        response.content_length(length);
-    }
-    context.metrics->record(slot, static_cast<unsigned>(response.result_int()),
+    context.metrics->record(slot, static_cast<unsigned>(r.status),
                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    return response;
+    return r;
 }
 
 void Server::Impl::accept() {
-    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    // With one thread every handler runs in turn already; with more, each connection's
+    // handlers run one at a time on a strand of its own.
+    const asio::any_io_executor executor =
+        thread_count > 1 ? asio::any_io_executor(asio::make_strand(io)) : asio::any_io_executor(io.get_executor());
+    acceptor.async_accept(executor, [this](beast::error_code ec, tcp::socket socket) {
         if (ec) {
             if (!acceptor.is_open()) {
                 return;
@@ -392,9 +417,9 @@ void Server::start() {
         throw std::runtime_error(o.bind + ":" + std::to_string(o.port) + ": cannot listen: " + ec.message());
     }
     impl.port = impl.acceptor.local_endpoint().port();
+    impl.thread_count = o.threads != 0 ? o.threads : std::max(1U, std::thread::hardware_concurrency());
     impl.accept();
-    const unsigned n = o.threads != 0 ? o.threads : std::max(1U, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < n; ++i) {
+    for (unsigned i = 0; i < impl.thread_count; ++i) {
         impl.threads.emplace_back([&impl] { impl.io.run(); });
     }
 }

@@ -36,10 +36,12 @@ Response bad_tile(std::string_view z, std::string_view x, std::string_view y) {
                  "a tile is z/x/y with z 0..22 and x, y below 2^z", input);
 }
 
-/// A gzipped tile as the client can take it: 204 when empty, 304 when the client has it.
+/// A gzipped tile as the client can take it: 204 when empty, 304 when the client has it. With
+/// @p owner (what keeps @p gzipped alive), a gzip answer borrows the bytes instead of copying.
 Response tile_answer(const Request& request, std::string_view gzipped, const std::string& etag,
-                     const std::string& cache_control) {
+                     const std::string& cache_control, std::shared_ptr<const void> owner = nullptr) {
     Response r;
+    r.headers.reserve(4);
     r.header(http::field::cache_control, cache_control);
     r.header(http::field::vary, "Accept-Encoding");
     if (gzipped.empty()) {
@@ -56,7 +58,12 @@ Response tile_answer(const Request& request, std::string_view gzipped, const std
     r.content_type = mvt_type;
     if (request.accepts_gzip) {
         r.header(http::field::content_encoding, "gzip");
-        r.body.assign(gzipped);
+        if (owner) {
+            r.owner = std::move(owner);
+            r.shared = gzipped;
+        } else {
+            r.body.assign(gzipped);
+        }
     } else {
         r.body = tiles::gunzip(gzipped);
     }
@@ -84,7 +91,7 @@ Response live_tile(Context& c, const Request& request, std::string_view layer_na
     if (rendered) {
         c.metrics->record_render(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
-    return tile_answer(request, cached->gzipped, cached->etag, c.options.tile_cache_control);
+    return tile_answer(request, cached->gzipped, cached->etag, c.options.tile_cache_control, cached);
 }
 
 Response archive_tile(Context& c, const Request& request, const Params& p) {
