@@ -48,10 +48,11 @@ std::filesystem::path tokens_path(const Args& args, const std::string& store) {
 }
 
 int run_serve(std::span<const std::string_view> words) {
-    constexpr std::array<std::string_view, 14> value_options = {
+    constexpr std::array<std::string_view, 15> value_options = {
         "--db", "--store", "--bind", "--port", "--threads", "--archive", "--web", "--maplibre",
-        "--font", "--osm", "--cache-mb", "--rate-limit", "--cache-control", "--tokens"};
-    const Args args(words, value_options, {});
+        "--font", "--osm", "--cache-mb", "--row-cache-mb", "--rate-limit", "--cache-control", "--tokens"};
+    constexpr std::array<std::string_view, 1> flags = {"--read-only"};
+    const Args args(words, value_options, flags);
     args.expect_at_most(0);
     const std::string store = db_path(args);
     server::ServerOptions options;
@@ -107,7 +108,12 @@ int run_serve(std::span<const std::string_view> words) {
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    store::Registry registry(store);
+    store::RegistryOptions registry_options;
+    registry_options.create_if_missing = false;
+    registry_options.read_only = args.flag("--read-only");
+    registry_options.row_cache_bytes =
+        static_cast<std::size_t>(args.integer_option("--row-cache-mb", 0, 0, 1 << 20)) << 20;
+    store::Registry registry(store, registry_options);
     std::shared_ptr<const tiles::OsmSource> osm;
     if (const auto path = args.option("--osm")) {
         osm = tiles::OsmSource::read(std::string(*path));
