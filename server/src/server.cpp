@@ -138,6 +138,26 @@ struct Server::Impl {
     void accept();
     detail::Response answer(const detail::http::request<detail::http::string_body>& raw, const std::string& client,
                             bool* close);
+
+    /// The answer to a request the parser refused with @p ec (the connection then closes).
+    detail::Response unreadable(beast::error_code ec) {
+        using he = boost::beast::http::error;
+        const auto [code, kind, message] =
+            ec == he::header_limit ? std::tuple{status::request_header_fields_too_large, "headers_too_large", "the request's headers are too large"}
+            : ec == he::body_limit ? std::tuple{status::payload_too_large, "body_too_large", "the request's body is too large"}
+                                   : std::tuple{status::bad_request, "bad_request", "the request is not valid HTTP/1.1"};
+        context.metrics->record(unmatched_slot, static_cast<unsigned>(code), 0.0);
+        return detail::error(code, kind, std::string(message) + " (" + ec.message() + ")");
+    }
+
+    /// A parser for the next request, with the size limits.
+    std::optional<detail::http::request_parser<detail::http::string_body>>& fresh_parser(
+        std::optional<detail::http::request_parser<detail::http::string_body>>& parser) const {
+        parser.emplace();
+        parser->header_limit(static_cast<std::uint32_t>(context.options.max_header_bytes));
+        parser->body_limit(context.options.max_body_bytes);
+        return parser;
+    }
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -202,9 +222,7 @@ private:
 
     void read() {
         const auto& o = m_server.context.options;
-        m_parser.emplace();
-        m_parser->header_limit(static_cast<std::uint32_t>(o.max_header_bytes));
-        m_parser->body_limit(o.max_body_bytes);
+        m_server.fresh_parser(m_parser);
         allow(o.request_timeout);
         m_waiting = true;
         detail::http::async_read(m_socket, m_buffer, *m_parser,
@@ -220,12 +238,7 @@ private:
         }
         if (ec) {
             // The request cannot be read: say why, then close (the stream is out of step).
-            const auto [code, kind, message] =
-                ec == he::header_limit ? std::tuple{status::request_header_fields_too_large, "headers_too_large", "the request's headers are too large"}
-                : ec == he::body_limit ? std::tuple{status::payload_too_large, "body_too_large", "the request's body is too large"}
-                                       : std::tuple{status::bad_request, "bad_request", "the request is not valid HTTP/1.1"};
-            m_out = detail::error(code, kind, std::string(message) + " (" + ec.message() + ")");
-            m_server.context.metrics->record(m_server.unmatched_slot, static_cast<unsigned>(code), 0.0);
+            m_out = m_server.unreadable(ec);
             return write(11, true, false);
         }
         bool close = false;
@@ -370,6 +383,46 @@ detail::Response Server::Impl::answer(
     context.metrics->record(slot, static_cast<unsigned>(r.status),
                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return r;
+}
+
+std::string Server::answer(std::string_view bytes, const std::string& client) {
+    Impl& impl = *m_impl;
+    std::string out;
+    std::string head;
+    std::optional<detail::http::request_parser<detail::http::string_body>> parser;
+    while (!bytes.empty()) {
+        impl.fresh_parser(parser)->eager(true);
+        beast::error_code ec;
+        while (!parser->is_done()) {
+            const std::size_t used = parser->put(asio::buffer(bytes.data(), bytes.size()), ec);
+            bytes.remove_prefix(used);
+            if (ec == boost::beast::http::error::need_more) {
+                if (used == 0 || bytes.empty()) {
+                    return out;  // cut short: a connection would wait for the rest
+                }
+                ec = {};
+                continue;
+            }
+            if (ec) {
+                const detail::Response refused = impl.unreadable(ec);
+                detail::write_head(refused, 11, false, head);
+                return out.append(head).append(refused.payload());
+            }
+        }
+        const auto& raw = parser->get();
+        bool close = false;
+        const detail::Response r = impl.answer(raw, client, &close);
+        const bool keep_alive = !close && raw.keep_alive() && !impl.stopping;
+        detail::write_head(r, raw.version(), keep_alive, head);
+        out.append(head);
+        if (raw.method() != verb::head) {
+            out.append(r.payload());
+        }
+        if (!keep_alive) {
+            break;
+        }
+    }
+    return out;
 }
 
 void Server::Impl::accept() {

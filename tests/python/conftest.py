@@ -5,6 +5,10 @@ import pathlib
 
 import pytest
 
+# Under a sanitized build, python3 preloads the sanitizer's runtime to load the module; the
+# programs the tests start (the sanitized CLI, node, Chromium) must not inherit it.
+os.environ.pop("LD_PRELOAD", None)
+
 
 def data_dir() -> pathlib.Path:
     env = os.environ.get("DIACHI_DATA_DIR")

@@ -363,6 +363,22 @@ TEST_F(ServerTest, KeepAliveAndPipelining) {
     EXPECT_NE(out.find("\"cell_code\""), std::string::npos);
 }
 
+// Server::answer() (what the fuzzer drives) sends the same bytes as a connection.
+TEST_F(ServerTest, AnswerWithoutAConnectionMatchesTheWire) {
+    const std::string two = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/where?lat=20.25&lng=105.9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    EXPECT_EQ(server->answer(two), raw(two));
+    // A request cut short gets nothing yet; a malformed one gets a 400 and the end.
+    EXPECT_EQ(server->answer("GET /healthz HTTP/1.1\r\nHo"), "");
+    const std::string bad = server->answer("GET /healthz HTTP/1.1\r\nHost x\r\n\r\nGET /healthz HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(bad.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0U) << bad;
+    EXPECT_NE(bad.find("Connection: close"), std::string::npos);
+    EXPECT_EQ(bad.find("HTTP/1.1 200"), std::string::npos) << "nothing after the refused request";
+    // HEAD: the length of the body, not the body.
+    const std::string head = server->answer("HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(head.find("Content-Length: "), std::string::npos);
+    EXPECT_TRUE(head.ends_with("\r\n\r\n")) << head;
+}
+
 TEST_F(ServerTest, SlowClientsAreCutOffWithoutDelayingOthers) {
     asio::io_context io;
     std::vector<tcp::socket> slow;

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <diachi/server/tokens.hpp>
@@ -100,6 +101,12 @@ public:
     void reload_archives();
 
     [[nodiscard]] const ServerOptions& options() const noexcept;
+
+    /// What a connection would send back for @p bytes, without one: each request in @p bytes
+    /// in turn (as pipelined) is answered, until one ends the connection or the bytes run out;
+    /// a request cut short gets no answer (a connection would wait for the rest). Whether or
+    /// not start() was called. For tests and fuzzing; @p client is the caller's address.
+    [[nodiscard]] std::string answer(std::string_view bytes, const std::string& client = "127.0.0.1");
 
 private:
     friend class Session;  // a connection (src/server.cpp)
