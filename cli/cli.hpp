@@ -65,7 +65,7 @@ int run_recover(std::span<const std::string_view> words);
 int run_code(std::span<const std::string_view> words);
 
 /// The registry commands (zones import, import, register, resolve, reverse, where, household,
-/// move, retire, history, backup); -1 when @p command is none of them.
+/// move, retire, history, backup, check); -1 when @p command is none of them.
 int run_registry_command(std::string_view command, std::span<const std::string_view> words);
 /// search, suggest, units import; -1 for another command.
 int run_search_command(std::string_view command, std::span<const std::string_view> words);

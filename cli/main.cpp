@@ -48,6 +48,7 @@ Zones and the household registry (every command takes --store DIR, or DIACHI_STO
   retire ID [--reason T]           retire a household; its codes stay reserved
   history ID                       every change to a household
   backup DIR                       a consistent checkpoint another process can serve from
+  check [--json]                   verify the store (indexes, codes, history); changes nothing
 
 Address search (Vietnamese, with or without diacritics; old units too once imported):
   search QUERY [--limit N] [--staff]

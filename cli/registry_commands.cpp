@@ -1,5 +1,5 @@
 // The registry commands: zones import, import, register, resolve, reverse, where, household,
-// update, move, retire, history, backup. All take --store DIR (or the DIACHI_STORE environment
+// update, move, retire, history, backup, check. All take --store DIR (or the DIACHI_STORE environment
 // variable).
 
 #include <array>
@@ -517,6 +517,48 @@ int run_backup(std::span<const std::string_view> words) {
     return exit_ok;
 }
 
+/// `diachi check`: verifies the store, read-only (it may run beside a server on the same
+/// store); exit 1 when it finds problems.
+int run_check(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 1> value_options = {"--store"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(0);
+    const Registry registry(store_path(args), read_only());
+    const auto report = registry.check();
+    if (args.flag("--json")) {
+        JsonArray problems;
+        for (const auto& p : report.problems) {
+            problems.string(p);
+        }
+        std::cout << JsonObject{}
+                         .field("store", registry.path())
+                         .field("ok", report.ok())
+                         .field("households", static_cast<long>(report.households))
+                         .field("retired", static_cast<long>(report.retired))
+                         .field("codes", static_cast<long>(report.codes))
+                         .field("spatial_entries", static_cast<long>(report.spatial_entries))
+                         .field("external_ids", static_cast<long>(report.external_ids))
+                         .field("history_events", static_cast<long>(report.history_events))
+                         .field("problem_count", static_cast<long>(report.problem_count))
+                         .raw("problems", problems.str())
+                         .str()
+                  << '\n';
+    } else {
+        std::cout << registry.path() << ": " << report.households << " households (" << report.retired
+                  << " retired), " << report.codes << " codes, " << report.spatial_entries << " spatial entries, "
+                  << report.external_ids << " external ids, " << report.history_events << " history events\n";
+        for (const auto& p : report.problems) {
+            std::cout << "problem: " << p << '\n';
+        }
+        if (report.problem_count > report.problems.size()) {
+            std::cout << "... and " << report.problem_count - report.problems.size() << " more\n";
+        }
+        std::cout << (report.ok() ? "ok: no problems found\n" : std::to_string(report.problem_count) + " problems\n");
+    }
+    return report.ok() ? exit_ok : exit_rejected;
+}
+
 }  // namespace
 
 int run_zones(std::span<const std::string_view> words) {
@@ -538,6 +580,7 @@ int run_registry_command(std::string_view command, std::span<const std::string_v
     if (command == "update") return run_update(words);
     if (command == "history") return run_history(words);
     if (command == "backup") return run_backup(words);
+    if (command == "check") return run_check(words);
     if (command == "zones") return run_zones(words);
     return -1;
 }

@@ -1430,6 +1430,159 @@ void Registry::checkpoint(const std::string& path) const {
     }
 }
 
+StoreCheck Registry::check() const {
+    quiet_perf_context();
+    const Impl& impl = *m_impl;
+    StoreCheck report;
+    const auto problem = [&](std::string text) {
+        if (report.problems.size() < 100) {
+            report.problems.push_back(std::move(text));
+        }
+        ++report.problem_count;
+    };
+    const auto iterate = [&](Family family, const auto& visit) {
+        std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), impl.cf(family)));
+        for (it->SeekToFirst(); it->Valid(); it->Next()) {
+            visit(it->key().ToStringView(), it->value().ToStringView());
+        }
+        impl.check(it->status(), "checking the store");
+    };
+    const auto get = [&](Family family, std::string_view key, std::string* value) {
+        const auto status = impl.db->Get(rocksdb::ReadOptions(), impl.cf(family), key, value);
+        if (status.IsNotFound()) {
+            return false;
+        }
+        impl.check(status, "checking the store");
+        return true;
+    };
+    const auto code_text = [](std::uint64_t key) {
+        const auto code = HouseholdCode::from_key(key);
+        return code.is_valid() ? std::string(code.canonical().view()) : "key " + std::to_string(key);
+    };
+
+    // Households: their code entry, spatial entry and history.
+    std::uint64_t max_id = 0;
+    std::string value;
+    std::string other;
+    iterate(cf_households, [&](std::string_view key, std::string_view code_key) {
+        ++report.households;
+        if (key.size() != 8 || code_key.size() != 8) {
+            return problem("households: an entry of " + std::to_string(key.size()) + " + " +
+                           std::to_string(code_key.size()) + " bytes (8 + 8 expected)");
+        }
+        const std::uint64_t id = detail::get_be64(key);
+        const std::string name = "household " + std::to_string(id);
+        max_id = std::max(max_id, id);
+        if (!get(cf_codes, code_key, &value)) {
+            return problem(name + ": its code " + code_text(detail::get_be64(code_key)) + " has no code entry");
+        }
+        if (value.size() < 9 || detail::get_be64(value) != id || static_cast<CodeState>(value[8]) != CodeState::current) {
+            return problem(name + ": the entry of its code " + code_text(detail::get_be64(code_key)) +
+                           " names another household or is not current");
+        }
+        Household h;
+        try {
+            detail::decode_household(std::string_view(value).substr(9), &h);
+        } catch (const std::exception& e) {
+            return problem(name + ": its record does not decode: " + e.what());
+        }
+        if (h.code.key() != detail::get_be64(code_key)) {
+            problem(name + ": its record carries code " + code_text(h.code.key()) + ", the index " +
+                    code_text(detail::get_be64(code_key)));
+        }
+        const bool in_spatial = get(cf_spatial, spatial_key(h.location, id), &other);
+        if (h.status == HouseholdStatus::retired) {
+            ++report.retired;
+            if (in_spatial) {
+                problem(name + ": retired but still in the spatial index");
+            }
+        } else if (!in_spatial) {
+            problem(name + ": active but not in the spatial index at its location");
+        } else if (other != code_key) {
+            problem(name + ": its spatial entry names code " + code_text(detail::get_be64(other)));
+        }
+        // History: sequences 0 .. version - 1, in order.
+        std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), impl.cf(cf_history)));
+        std::uint32_t expected = 0;
+        for (it->Seek(key); it->Valid() && it->key().starts_with(rocksdb::Slice(key.data(), key.size())); it->Next()) {
+            if (it->key().size() != 12 || detail::get_be32(it->key().ToStringView(), 8) != expected) {
+                problem(name + ": history event " + std::to_string(expected) + " is missing or out of order");
+                break;
+            }
+            ++expected;
+        }
+        impl.check(it->status(), "checking history");
+        if (expected != h.version) {
+            problem(name + ": version " + std::to_string(h.version) + " but " + std::to_string(expected) +
+                    " history events");
+        }
+    });
+
+    // Every code entry names a household that exists; a moved-from code, one that has moved on.
+    iterate(cf_codes, [&](std::string_view key, std::string_view entry) {
+        ++report.codes;
+        if (key.size() != 8 || entry.size() < 9) {
+            return problem("codes: an entry of " + std::to_string(key.size()) + " + " + std::to_string(entry.size()) +
+                           " bytes");
+        }
+        const std::uint64_t id = detail::get_be64(entry);
+        const auto state = static_cast<CodeState>(entry[8]);
+        if (!get(cf_households, be64_key(id), &other)) {
+            return problem("code " + code_text(detail::get_be64(key)) + ": names household " + std::to_string(id) +
+                           ", which does not exist");
+        }
+        if (state == CodeState::current && other != key) {
+            problem("code " + code_text(detail::get_be64(key)) + ": current for household " + std::to_string(id) +
+                    ", whose code is " + code_text(detail::get_be64(other)));
+        } else if (state == CodeState::moved && other == key) {
+            problem("code " + code_text(detail::get_be64(key)) + ": marked moved, but household " + std::to_string(id) +
+                    " still has it");
+        }
+    });
+
+    // Every spatial entry names an active household at that place.
+    iterate(cf_spatial, [&](std::string_view key, std::string_view code_key) {
+        ++report.spatial_entries;
+        if (key.size() != 16 || code_key.size() != 8) {
+            return problem("spatial index: an entry of " + std::to_string(key.size()) + " bytes");
+        }
+        const std::uint64_t id = detail::get_be64(key, 8);
+        if (!get(cf_households, be64_key(id), &other) || other != code_key) {
+            problem("spatial index: an entry for household " + std::to_string(id) + " with code " +
+                    code_text(detail::get_be64(code_key)) + ", which is not that household's code");
+        }
+    });
+
+    iterate(cf_external, [&](std::string_view key, std::string_view id_key) {
+        ++report.external_ids;
+        if (id_key.size() != 8 || !get(cf_households, id_key, &other)) {
+            std::string shown(key);
+            std::replace(shown.begin(), shown.end(), '\0', '/');
+            problem("external id " + shown + ": names no household");
+        }
+    });
+
+    std::uint64_t last_history_id = 0;
+    iterate(cf_history, [&](std::string_view key, std::string_view) {
+        ++report.history_events;
+        if (key.size() != 12) {
+            return problem("history: a key of " + std::to_string(key.size()) + " bytes (12 expected)");
+        }
+        const std::uint64_t id = detail::get_be64(key);
+        if (report.history_events == 1 || id != last_history_id) {
+            last_history_id = id;
+            if (!get(cf_households, key.substr(0, 8), &other)) {
+                problem("history: events of household " + std::to_string(id) + ", which does not exist");
+            }
+        }
+    });
+
+    if (impl.next_id <= max_id) {
+        problem("the next id " + std::to_string(impl.next_id) + " is not past household " + std::to_string(max_id));
+    }
+    return report;
+}
+
 void Registry::compact() {
     m_impl->require_writable();
     for (auto* family : m_impl->families) {

@@ -56,6 +56,20 @@ struct RegistryOptions {
     geography::ZoneIndexOptions zone_index;
 };
 
+/// What Registry::check() found.
+struct StoreCheck {
+    std::uint64_t households = 0;       ///< records (active and retired)
+    std::uint64_t retired = 0;
+    std::uint64_t codes = 0;            ///< code entries (current and moved-from)
+    std::uint64_t spatial_entries = 0;
+    std::uint64_t external_ids = 0;
+    std::uint64_t history_events = 0;
+    std::uint64_t problem_count = 0;    ///< every problem found
+    std::vector<std::string> problems;  ///< the first 100, each naming the entry
+
+    [[nodiscard]] bool ok() const noexcept { return problem_count == 0; }
+};
+
 /// A household to register.
 struct Registration {
     LatLngE7 location;
@@ -253,6 +267,13 @@ public:
 
     /// Flushes memtables and compacts, so the store's files reflect everything written.
     void compact();
+
+    /// Verifies the store without changing it: every household's code entry names it back and
+    /// holds its record, every active household is in the spatial index at its location (and
+    /// no retired one is), every code entry, spatial entry, external id and history event names
+    /// a household that exists, each household's history runs 0, 1, 2, ... up to its version,
+    /// and the next id lies past every id. Reads the whole store (a few lookups a household).
+    [[nodiscard]] StoreCheck check() const;
 
     /// Bytes the store's files take on disk (SST files and logs).
     [[nodiscard]] std::uint64_t disk_bytes() const;
