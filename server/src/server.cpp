@@ -394,11 +394,14 @@ std::string Server::answer(std::string_view bytes, const std::string& client) {
         impl.fresh_parser(parser)->eager(true);
         beast::error_code ec;
         while (!parser->is_done()) {
+            if (bytes.empty()) {
+                return out;  // cut short: a connection would wait for the rest
+            }
             const std::size_t used = parser->put(asio::buffer(bytes.data(), bytes.size()), ec);
             bytes.remove_prefix(used);
             if (ec == boost::beast::http::error::need_more) {
-                if (used == 0 || bytes.empty()) {
-                    return out;  // cut short: a connection would wait for the rest
+                if (used == 0) {
+                    return out;  // the header is not complete yet
                 }
                 ec = {};
                 continue;

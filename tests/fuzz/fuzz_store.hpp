@@ -14,18 +14,22 @@
 
 namespace diachi::fuzz {
 
-inline store::Registry& shared_store() {
-    static test::TempDir dir;
-    static store::Registry registry = [] {
-        store::Registry r(dir / "store");
-        r.import_zones(test::grid_zones(4, 5), {{"Tỉnh Mẫu", {43}}});
+struct SharedStore {
+    test::TempDir dir;
+    store::Registry registry{dir / "store"};
+
+    SharedStore() {
+        registry.import_zones(test::grid_zones(4, 5), {{"Tỉnh Mẫu", {43}}});
         std::mt19937_64 random(7);
         std::normal_distribution<double> spread(0.0, 0.01);
         std::vector<store::Registration> batch(300);
         const char* hamlets[] = {"Thôn Liên Trì 2", "Xóm Đông", "Ấp Bình Hòa", "Tổ 5"};
         for (std::size_t i = 0; i < batch.size(); ++i) {
             auto& b = batch[i];
-            b.location = LatLngE7::from_degrees(20.3 + spread(random), 105.9 + spread(random)).value();
+            // Drawn one by one: the order of a call's arguments is the compiler's choice.
+            const double d_lng = spread(random);
+            const double d_lat = spread(random);
+            b.location = LatLngE7::from_degrees(20.3 + d_lat, 105.9 + d_lng).value();
             b.address.house_number = std::to_string(i + 1);
             b.address.street = i % 3 == 0 ? "Đường Trần Hưng Đạo" : "";
             b.address.hamlet = hamlets[i % 4];
@@ -34,10 +38,13 @@ inline store::Registry& shared_store() {
             b.source = "fuzz";
         }
         std::vector<Result<store::Registered>> out;
-        r.register_households(batch, &out);
-        return r;
-    }();
-    return registry;
+        registry.register_households(batch, &out);
+    }
+};
+
+inline store::Registry& shared_store() {
+    static SharedStore shared;
+    return shared.registry;
 }
 
 }  // namespace diachi::fuzz

@@ -51,7 +51,10 @@ protected:
         std::vector<diachi::store::Registration> batch(500);
         for (std::size_t i = 0; i < batch.size(); ++i) {
             auto& r = batch[i];
-            r.location = LatLngE7::from_degrees(center_lat + spread(random), center_lng + spread(random)).value();
+            // Drawn one by one: the order of a call's arguments is the compiler's choice.
+            const double d_lng = spread(random);
+            const double d_lat = spread(random);
+            r.location = LatLngE7::from_degrees(center_lat + d_lat, center_lng + d_lng).value();
             r.address.house_number = std::to_string(i + 1);
             r.address.hamlet = "Thôn Liên Trì 2";
             r.personal.head_of_household = "Nguyễn Văn Bí Mật";

@@ -48,7 +48,10 @@ protected:
             const double lng = 105.81 + 0.04 * static_cast<double>(v);
             for (std::size_t h = 0; h < per_village; ++h) {
                 diachi::store::Registration r;
-                r.location = LatLngE7::from_degrees(lat + spread(random), lng + spread(random)).value();
+                // Drawn one by one: the order of a call's arguments is the compiler's choice.
+                const double d_lng = spread(random);
+                const double d_lat = spread(random);
+                r.location = LatLngE7::from_degrees(lat + d_lat, lng + d_lng).value();
                 r.address.house_number = std::to_string(h + 1);
                 r.personal.head_of_household = "Nguyễn Văn Bí Mật";
                 r.personal.phone = "0912345678";
