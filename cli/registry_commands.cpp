@@ -48,6 +48,13 @@ store::RegistryOptions read_only() {
     return options;
 }
 
+store::RegistryOptions writable() {
+    store::RegistryOptions options;
+    const char* unsafe = std::getenv("DIACHI_UNSAFE_DISABLE_WAL");
+    options.disable_wal = unsafe != nullptr && std::string_view(unsafe) == "1";
+    return options;
+}
+
 namespace {
 
 using store::Access;
@@ -126,7 +133,7 @@ int run_zones_import(std::span<const std::string_view> words) {
     if (const auto path = args.option("--prefixes")) {
         prefixes = geography::read_prefix_table(std::string(*path));
     }
-    Registry registry(store_path(args));
+    Registry registry(store_path(args), writable());
     const auto summary = registry.import_zones(std::move(zones), prefixes);
     if (args.flag("--json")) {
         std::cout << JsonObject{}
@@ -178,7 +185,7 @@ int run_import(std::span<const std::string_view> words) {
     }
     const auto errors_shown =
         static_cast<std::size_t>(args.integer_option("--errors", 20, 0, 1'000'000));
-    Registry registry(store_path(args));
+    Registry registry(store_path(args), writable());
     auto last = std::chrono::steady_clock::now();
     const auto report_progress = [&](const store::ImportProgress& p) {
         const auto now = std::chrono::steady_clock::now();
@@ -254,7 +261,7 @@ int run_register(std::span<const std::string_view> words) {
     r.source = option_or(args, "--source", "cli");
     r.external_id = option_or(args, "--external-id", "");
     r.actor = option_or(args, "--actor", "cli");
-    Registry registry(store_path(args));
+    Registry registry(store_path(args), writable());
     auto result = registry.register_household(r);
     if (!result) {
         return report(result.error(), typed.text, json);
@@ -437,7 +444,7 @@ int run_move(std::span<const std::string_view> words) {
     if (!location) {
         return report(location.error(), typed.text, args.flag("--json"));
     }
-    Registry registry(store_path(args));
+    Registry registry(store_path(args), writable());
     auto h = registry.move(household_id(args), *location, option_or(args, "--actor", "cli"));
     if (h) {
         h->personal.reset();
@@ -451,7 +458,7 @@ int run_update(std::span<const std::string_view> words) {
     constexpr std::array<std::string_view, 1> flags = {"--json"};
     const Args args(words, value_options, flags);
     args.expect_at_most(1);
-    Registry registry(store_path(args));
+    Registry registry(store_path(args), writable());
     const std::uint64_t id = household_id(args);
     // Parts not given keep their current value.
     auto current = registry.get(id);
@@ -474,7 +481,7 @@ int run_retire(std::span<const std::string_view> words) {
     constexpr std::array<std::string_view, 1> flags = {"--json"};
     const Args args(words, value_options, flags);
     args.expect_at_most(1);
-    Registry registry(store_path(args));
+    Registry registry(store_path(args), writable());
     auto h = registry.retire(household_id(args), option_or(args, "--actor", "cli"),
                              option_or(args, "--reason", ""));
     if (h) {

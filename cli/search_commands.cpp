@@ -72,7 +72,7 @@ int run_units_import(std::span<const std::string_view> words) {
     args.expect_at_most(1);
     const std::string mapping(args.positional(0, "MAPPING.csv"));
     const auto units = geography::read_old_units(mapping, option_or(args, "--units", {}));
-    store::Registry registry(store_path(args));
+    store::Registry registry(store_path(args), writable());
     const std::size_t stored = registry.import_old_units(units);
     if (args.flag("--json")) {
         std::cout << JsonObject{}.field("old_units", static_cast<long>(stored)).str() << '\n';

@@ -108,7 +108,7 @@ int run_serve(std::span<const std::string_view> words) {
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    store::RegistryOptions registry_options;
+    store::RegistryOptions registry_options = writable();
     registry_options.create_if_missing = false;
     registry_options.read_only = args.flag("--read-only");
     registry_options.row_cache_bytes =

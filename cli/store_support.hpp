@@ -25,6 +25,10 @@ void append_item(std::string* list, std::string_view item);
 
 store::RegistryOptions read_only();
 
+/// Options of a store opened for writing. DIACHI_UNSAFE_DISABLE_WAL=1 turns the write-ahead log
+/// off: only the crash-safety test's control run sets it, to show the test detects loss.
+store::RegistryOptions writable();
+
 using store::household_json;
 
 }  // namespace diachi::cli

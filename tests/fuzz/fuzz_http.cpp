@@ -45,8 +45,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!out.empty() && out.rfind("HTTP/1.1 ", 0) != 0) {
         std::abort();
     }
-    if (!staff && (out.find("Bí Mật") != std::string::npos || out.find("0912345678") != std::string::npos)) {
-        std::abort();  // personal data to an anonymous caller
+    // Personal data to an anonymous caller (unless the caller sent those bytes itself: error
+    // messages quote the input).
+    for (const std::string_view secret : {std::string_view("Bí Mật"), std::string_view("0912345678")}) {
+        if (!staff && out.find(secret) != std::string::npos && bytes.find(secret) == std::string::npos) {
+            std::abort();
+        }
     }
     return 0;
 }

@@ -318,6 +318,7 @@ void Registry::Impl::open() {
         throw std::runtime_error(path + ": cannot open the registry: " + status.ToString());
     }
     write_options.sync = options.sync_writes;
+    write_options.disableWAL = options.disable_wal;
 
     std::string value;
     status = db->Get(rocksdb::ReadOptions(), cf(cf_default), key_format, &value);

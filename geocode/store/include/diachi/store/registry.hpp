@@ -46,6 +46,9 @@ struct RegistryOptions {
     /// fsync the write-ahead log on every write: survives power loss, not only a killed
     /// process. Default false.
     bool sync_writes = false;
+    /// Write without the write-ahead log: what was written since the last flush is lost when
+    /// the process is killed. Only for showing that the crash tests detect loss. Default false.
+    bool disable_wal = false;
     /// RocksDB block cache in bytes. Default 256 MiB.
     std::size_t block_cache_bytes = std::size_t{256} << 20;
     /// RocksDB row cache in bytes: recently read records, answered without a block search.
