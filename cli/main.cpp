@@ -68,9 +68,12 @@ Vector tiles (Mapbox Vector Tiles 2.1; layers: households, communes, provinces, 
 The server (tiles, JSON API, map page; docs/server.md):
   serve [--db DIR] [--bind ADDR] [--port N] [--threads N] [--archive A.pmtiles,...]
         [--osm FILE.osm.pbf] [--cache-mb N] [--row-cache-mb N] [--rate-limit N] [--web DIR]
-        [--font NAME=FILE] [--read-only]
+        [--font NAME=FILE] [--read-only] [--follow DIR [--follow-ms N]] [--backup-dir DIR]
                                    serve the store; SIGTERM drains, SIGHUP reloads archives;
-                                   --read-only serves a copy (diachi backup) beside the primary
+                                   --read-only serves a copy (diachi backup) beside the primary;
+                                   --follow DIR serves a replica of a store another server
+                                   writes, catching up every N ms (100), its own files in DIR;
+                                   --backup-dir takes online backups (POST /v1/backup, admin)
   token create [--role staff|admin] [--label WHO]
                                    a token for staff routes, printed once (its hash is kept)
 

@@ -518,7 +518,20 @@ int run_backup(std::span<const std::string_view> words) {
     const Args args(words, value_options, {});
     args.expect_at_most(1);
     const std::string target(args.positional(0, "DIR"));
-    const Registry registry(store_path(args), read_only());
+    // The writer makes the checkpoint, so that it holds what is still only in the write-ahead
+    // log; a store a server holds is backed up by the server.
+    std::optional<Registry> opened;
+    try {
+        opened.emplace(store_path(args), writable());
+    } catch (const std::runtime_error& e) {
+        if (std::string_view(e.what()).find("LOCK") == std::string_view::npos) {
+            throw;
+        }
+        throw std::runtime_error(store_path(args) +
+                                 ": the store is in use (a server holds it); ask the server for the backup: "
+                                 "POST /v1/backup with an admin token (diachi serve --backup-dir DIR)");
+    }
+    const Registry& registry = *opened;
     registry.checkpoint(target);
     std::cout << "checkpoint of " << registry.path() << " written to " << target << '\n';
     return exit_ok;

@@ -48,9 +48,10 @@ std::filesystem::path tokens_path(const Args& args, const std::string& store) {
 }
 
 int run_serve(std::span<const std::string_view> words) {
-    constexpr std::array<std::string_view, 15> value_options = {
+    constexpr std::array<std::string_view, 18> value_options = {
         "--db", "--store", "--bind", "--port", "--threads", "--archive", "--web", "--maplibre",
-        "--font", "--osm", "--cache-mb", "--row-cache-mb", "--rate-limit", "--cache-control", "--tokens"};
+        "--font", "--osm", "--cache-mb", "--row-cache-mb", "--rate-limit", "--cache-control", "--tokens",
+        "--follow", "--follow-ms", "--backup-dir"};
     constexpr std::array<std::string_view, 1> flags = {"--read-only"};
     const Args args(words, value_options, flags);
     args.expect_at_most(0);
@@ -99,6 +100,7 @@ int run_serve(std::span<const std::string_view> words) {
         options.fonts.emplace_back(font.substr(0, eq), font.substr(eq + 1));
     }
     options.tokens_file = tokens_path(args, store);
+    options.backup_dir = option_or(args, "--backup-dir", "");
 
     // Signals are taken by this thread alone (sigwait below), not by the server's threads.
     sigset_t signals;
@@ -113,6 +115,10 @@ int run_serve(std::span<const std::string_view> words) {
     registry_options.read_only = args.flag("--read-only");
     registry_options.row_cache_bytes =
         static_cast<std::size_t>(args.integer_option("--row-cache-mb", 0, 0, 1 << 20)) << 20;
+    if (const auto follower_dir = args.option("--follow")) {
+        registry_options.follower_dir = std::string(*follower_dir);
+        options.follow_interval = std::chrono::milliseconds(args.integer_option("--follow-ms", 100, 1, 60'000));
+    }
     store::Registry registry(store, registry_options);
     std::shared_ptr<const tiles::OsmSource> osm;
     if (const auto path = args.option("--osm")) {

@@ -2,6 +2,11 @@
 // (register, read, change, retire, history; staff only). Answers use the shapes of
 // diachi/store/json.hpp, the same as `diachi ... --json`.
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
 #include <charconv>
 #include <cmath>
 
@@ -358,6 +363,45 @@ Response retire_household(Context& c, const Request& request, const Params& para
     return json(status::ok, store::household_json(*result));
 }
 
+/// An online backup: a checkpoint of the store made by the process that writes it, so it holds
+/// every acknowledged write, under ServerOptions::backup_dir. Body (optional): {"name": "..."}.
+Response backup(Context& c, const Request& request, const Params&) {
+    if (c.options.backup_dir.empty()) {
+        return error(status::not_found, "no_backups", "this server takes no backups (start it with --backup-dir DIR)");
+    }
+    std::string name;
+    if (!request.body.empty()) {
+        auto body = body_of(request);
+        if (auto* refused = std::get_if<Response>(&body)) {
+            return std::move(*refused);
+        }
+        name = std::get<JsonBody>(body).string("name").value_or("");
+    }
+    if (name.empty()) {
+        const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+        char stamp[32];
+        std::strftime(stamp, sizeof stamp, "backup-%Y%m%dT%H%M%SZ", std::gmtime(&now));
+        name = stamp;
+    }
+    const bool plain = name.size() <= 64 && name.front() != '.' &&
+                       std::all_of(name.begin(), name.end(), [](char ch) {
+                           return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+                       });
+    if (!plain) {
+        return error(status::bad_request, "bad_name", "a backup name is 1-64 letters, digits, '-', '_' or '.'", name);
+    }
+    const auto target = c.options.backup_dir / name;
+    if (std::filesystem::exists(target)) {
+        return error(status::conflict, "backup_exists", "a backup of this name exists", name);
+    }
+    std::filesystem::create_directories(c.options.backup_dir);
+    c.registry.checkpoint(target.string());
+    return json(status::created, JsonObject{}
+                                     .field("backup", target.string())
+                                     .field("households", static_cast<long>(c.registry.household_count()))
+                                     .str());
+}
+
 }  // namespace
 
 void add_api_routes(Context& c) {
@@ -379,6 +423,7 @@ void add_api_routes(Context& c) {
     r.add("household_change", {verb::patch}, "/v1/households/{}", A::staff, bind(change_household));
     r.add("household_retire", {verb::delete_}, "/v1/households/{}", A::staff, bind(retire_household));
     r.add("history", {verb::get}, "/v1/households/{}/history", A::staff, bind(history));
+    r.add("backup", {verb::post}, "/v1/backup", A::admin, bind(backup));
 }
 
 }  // namespace diachi::server::detail

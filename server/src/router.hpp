@@ -16,7 +16,7 @@ namespace diachi::server::detail {
 using Params = std::vector<std::string_view>;
 using Handler = std::function<Response(const Request&, const Params&)>;
 
-enum class Access { anyone, staff };
+enum class Access { anyone, staff, admin };
 
 struct Route {
     std::string name;  // for metrics, e.g. "tiles"

@@ -126,6 +126,24 @@ struct Server::Impl {
     tcp::acceptor acceptor{io};
     std::vector<std::thread> threads;
     unsigned thread_count = 0;  // set before the first accept
+    std::thread follower;       // catches up with the primary (ServerOptions::follow_interval)
+    std::mutex follow_mutex;
+    std::condition_variable follow_cv;
+
+    void follow() {
+        std::unique_lock lock(follow_mutex);
+        while (!follow_cv.wait_for(lock, context.options.follow_interval, [this] { return stopping.load(); })) {
+            lock.unlock();
+            try {
+                if (context.registry.catch_up()) {
+                    context.cache.clear();
+                }
+            } catch (const std::exception& e) {
+                std::cerr << "diachi serve: following the primary: " << e.what() << '\n';
+            }
+            lock.lock();
+        }
+    }
     std::atomic<bool> stopping{false};
     std::atomic<int> sessions{0};
     std::mutex sessions_mutex;
@@ -362,11 +380,18 @@ detail::Response Server::Impl::answer(
             wrong.header(detail::http::field::allow, match.allow);
             return wrong;
         }
-        if (match.route->access == detail::Access::staff && !request.caller) {
+        if (request.method != verb::get && request.method != verb::head && context.registry.read_only()) {
+            return detail::error(status::service_unavailable, "read_only",
+                                 "this server is a read-only replica: send changes to the primary");
+        }
+        if (match.route->access != detail::Access::anyone && !request.caller) {
             detail::Response denied = detail::error(status::unauthorized, "token_required",
                                                     "this needs a staff token: Authorization: Bearer <token>");
             denied.header(detail::http::field::www_authenticate, "Bearer");
             return denied;
+        }
+        if (match.route->access == detail::Access::admin && request.caller->role != Role::admin) {
+            return detail::error(status::forbidden, "admin_required", "this needs an admin token");
         }
         try {
             return match.route->handler(request, match.params);
@@ -478,6 +503,9 @@ void Server::start() {
     for (unsigned i = 0; i < impl.thread_count; ++i) {
         impl.threads.emplace_back([&impl] { impl.io.run(); });
     }
+    if (o.follow_interval.count() > 0) {
+        impl.follower = std::thread([&impl] { impl.follow(); });
+    }
 }
 
 void Server::stop(std::chrono::milliseconds grace) {
@@ -490,7 +518,14 @@ void Server::stop(std::chrono::milliseconds grace) {
             return;
         }
     }
-    impl.stopping = true;
+    {
+        std::lock_guard lock(impl.follow_mutex);
+        impl.stopping = true;
+    }
+    impl.follow_cv.notify_all();
+    if (impl.follower.joinable()) {
+        impl.follower.join();
+    }
     asio::post(impl.io, [&impl] {
         beast::error_code ec;
         impl.acceptor.close(ec);

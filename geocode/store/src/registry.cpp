@@ -194,7 +194,7 @@ struct Registry::Impl {
     }
 
     void require_writable() const {
-        if (options.read_only) {
+        if (options.read_only || !options.follower_dir.empty()) {
             throw std::logic_error(path + ": the registry is open read-only");
         }
     }
@@ -307,7 +307,11 @@ void Registry::Impl::open() {
     // they come, so that reads never merge long chains.
     descriptors[cf_search].options.max_successive_merges = 4;
     rocksdb::Status status;
-    if (options.read_only) {
+    if (!options.follower_dir.empty()) {
+        db_options.max_open_files = -1;  // a secondary instance keeps every file open
+        status = rocksdb::DB::OpenAsSecondary(rocksdb::DBOptions(db_options), path, options.follower_dir,
+                                              descriptors, &families, &db);
+    } else if (options.read_only) {
         status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(db_options), path, descriptors,
                                               &families, &db);
     } else {
@@ -1429,6 +1433,32 @@ void Registry::checkpoint(const std::string& path) const {
         throw std::runtime_error(path + ": cannot write a checkpoint of " + m_impl->path + ": " +
                                  status.ToString());
     }
+}
+
+bool Registry::read_only() const noexcept {
+    return m_impl->options.read_only || !m_impl->options.follower_dir.empty();
+}
+
+bool Registry::catch_up() {
+    Impl& impl = *m_impl;
+    if (impl.options.follower_dir.empty()) {
+        throw std::logic_error(impl.path + ": catch_up() needs a follower (RegistryOptions::follower_dir)");
+    }
+    const auto before = impl.db->GetLatestSequenceNumber();
+    impl.check(impl.db->TryCatchUpWithPrimary(), "catching up with the primary");
+    if (impl.db->GetLatestSequenceNumber() == before) {
+        return false;
+    }
+    std::string value;
+    const auto status = impl.db->Get(rocksdb::ReadOptions(), impl.cf(cf_default), key_next_id, &value);
+    if (status.ok() && value.size() == 8) {
+        std::lock_guard lock(impl.write_mutex);
+        impl.next_id = detail::get_be64(value);
+    } else if (!status.IsNotFound()) {
+        impl.check(status, "reading next_id");
+    }
+    detail::load_area_words(impl.db, impl.cf(cf_search), &impl.vocabulary);  // words of new places
+    return true;
 }
 
 StoreCheck Registry::check() const {

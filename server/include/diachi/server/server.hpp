@@ -60,6 +60,9 @@ struct ServerOptions {
     std::string static_cache_control = "public, max-age=86400";
     /// Gzipped tiles kept in memory.
     tiles::TileCacheOptions tile_cache;
+    /// For a registry that follows a primary (RegistryOptions::follower_dir): how often to catch
+    /// up with it; the tile cache is emptied when something changed. 0: never.
+    std::chrono::milliseconds follow_interval{0};
 
     /// PMTiles or MBTiles archives served at /archives/{name}/..., {name} being the file's stem.
     std::vector<std::filesystem::path> archives;
@@ -72,6 +75,8 @@ struct ServerOptions {
     std::vector<std::pair<std::string, std::filesystem::path>> fonts;
     /// Where staff tokens are kept (see TokenStore). Empty: no token is accepted.
     std::filesystem::path tokens_file;
+    /// Where POST /v1/backup (admin) writes checkpoints of the store. Empty: no backups.
+    std::filesystem::path backup_dir;
 };
 
 class Server {

@@ -43,6 +43,11 @@ struct RegistryOptions {
     /// Open read-only (a replica serving from a checkpoint): every write fails with
     /// std::logic_error. Default false.
     bool read_only = false;
+    /// Follow a primary that another process has open for writing: open the store as a
+    /// RocksDB secondary instance, keeping the follower's own files in this directory. Reads
+    /// only (writes fail as with read_only); catch_up() brings in what the primary wrote since.
+    /// Zones imported into the primary later reach a follower when it is opened again.
+    std::string follower_dir;
     /// fsync the write-ahead log on every write: survives power loss, not only a killed
     /// process. Default false.
     bool sync_writes = false;
@@ -270,6 +275,14 @@ public:
 
     /// Flushes memtables and compacts, so the store's files reflect everything written.
     void compact();
+
+    /// Whether writes are refused: opened read-only or as a follower.
+    [[nodiscard]] bool read_only() const noexcept;
+
+    /// A follower (RegistryOptions::follower_dir) reads what the primary wrote since the last
+    /// call. Returns whether anything was new. Throws std::logic_error on a registry that does
+    /// not follow, std::runtime_error when the primary's files cannot be read.
+    bool catch_up();
 
     /// Verifies the store without changing it: every household's code entry names it back and
     /// holds its record, every active household is in the spatial index at its location (and
