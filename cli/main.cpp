@@ -76,6 +76,8 @@ The server (tiles, JSON API, map page; docs/server.md):
                                    --backup-dir takes online backups (POST /v1/backup, admin)
   token create [--role staff|admin] [--label WHO]
                                    a token for staff routes, printed once (its hash is kept)
+  token list | revoke ID [--by WHO] | log
+                                   tokens by id; revoke one; the audit log (created, used, revoked)
 
 Sample data (deterministic):
   sample zones DIR                 sample communes and postcodes (when no real data is at hand)

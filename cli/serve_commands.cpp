@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <pthread.h>
 
@@ -152,21 +153,46 @@ int run_serve(std::span<const std::string_view> words) {
 }
 
 int run_token(std::span<const std::string_view> words) {
-    constexpr std::array<std::string_view, 5> value_options = {"--db", "--store", "--role", "--label", "--tokens"};
+    constexpr std::array<std::string_view, 6> value_options = {"--db", "--store", "--role", "--label", "--tokens", "--by"};
     const Args args(words, value_options, {});
-    args.expect_at_most(1);
-    if (args.positional(0, "create") != "create") {
-        throw UsageError("token takes 'create'");
-    }
-    const auto role = server::parse_role(option_or(args, "--role", "staff"));
-    if (!role) {
-        throw UsageError("--role is staff or admin");
-    }
+    args.expect_at_most(2);
+    const std::string_view action = args.positional(0, "create|list|revoke|log");
     server::TokenStore tokens(tokens_path(args, db_path(args)));
-    std::cout << tokens.create(*role, option_or(args, "--label", "")) << '\n';
-    std::cerr << "diachi: a " << server::name(*role)
-              << " token; it is shown only this once (only its hash is kept)\n";
-    return exit_ok;
+    if (action == "create") {
+        args.expect_at_most(1);
+        const auto role = server::parse_role(option_or(args, "--role", "staff"));
+        if (!role) {
+            throw UsageError("--role is staff or admin");
+        }
+        std::cout << tokens.create(*role, option_or(args, "--label", "")) << '\n';
+        std::cerr << "diachi: a " << server::name(*role)
+                  << " token; it is shown only this once (only its hash is kept)\n";
+        return exit_ok;
+    }
+    if (action == "list") {
+        args.expect_at_most(1);
+        for (const auto& t : tokens.list()) {
+            std::cout << t.info.id << ' ' << server::name(t.info.role) << ' ' << (t.revoked ? "revoked" : "active")
+                      << ' ' << t.created_ms << ' ' << t.info.label << '\n';
+        }
+        return exit_ok;
+    }
+    if (action == "revoke") {
+        const std::string id(args.positional(1, "ID"));
+        if (!tokens.revoke(id, option_or(args, "--by", "diachi token revoke"))) {
+            std::cerr << "diachi: no active token with id " << id << " (diachi token list)\n";
+            return exit_rejected;
+        }
+        std::cerr << "diachi: token " << id << " revoked; servers refuse it from their next request\n";
+        return exit_ok;
+    }
+    if (action == "log") {
+        args.expect_at_most(1);
+        std::ifstream in(tokens.audit_path());
+        std::cout << in.rdbuf();
+        return exit_ok;
+    }
+    throw UsageError("token takes create, list, revoke ID or log");
 }
 
 }  // namespace

@@ -33,8 +33,9 @@ std::string actor_of(const Request& request) {
     if (!request.caller) {
         return "anonymous";
     }
-    return "token:" + (request.caller->label.empty() ? std::string(name(request.caller->role))
-                                                     : request.caller->label);
+    // The token's id names it in the history (and in the token audit log); the label says whose.
+    const auto& caller = *request.caller;
+    return "token:" + caller.id + " (" + (caller.label.empty() ? std::string(name(caller.role)) : caller.label) + ")";
 }
 
 /// The status of a registry error.

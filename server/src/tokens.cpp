@@ -1,12 +1,16 @@
 #include <diachi/server/tokens.hpp>
 
+#include <diachi/json.hpp>
+
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -16,6 +20,13 @@ namespace {
 
 constexpr std::string_view token_prefix = "dc_";
 constexpr std::size_t token_bytes = 32;
+constexpr std::size_t token_id_length = 12;
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 std::string hex(const unsigned char* data, std::size_t size) {
     static constexpr char digits[] = "0123456789abcdef";
@@ -52,10 +63,12 @@ std::string sha256_hex(std::string_view data) {
 
 TokenStore::TokenStore(std::filesystem::path file) : m_file(std::move(file)) { reload(); }
 
+std::filesystem::path TokenStore::audit_path() const { return m_file.string() + ".log"; }
+
 void TokenStore::reload() {
     std::error_code ec;
     const auto time = std::filesystem::last_write_time(m_file, ec);
-    std::unordered_map<std::string, TokenInfo> by_hash;
+    std::vector<Stored> tokens;
     std::ifstream in(m_file);
     if (in) {
         std::string line;
@@ -64,23 +77,75 @@ void TokenStore::reload() {
                 continue;
             }
             std::istringstream fields(line);
-            std::string hash;
-            std::string role;
-            std::int64_t created = 0;
-            fields >> hash >> role >> created;
-            const auto parsed = parse_role(role);
-            if (hash.size() != 64 || !parsed || fields.fail()) {
-                throw std::runtime_error(m_file.string() + ":" + std::to_string(number) +
-                                         ": not a token entry (<sha256> <role> <ms> <label>)");
+            std::string first;
+            std::string second;
+            std::int64_t ms = 0;
+            fields >> first >> second >> ms;
+            const auto malformed = [&] {
+                return std::runtime_error(m_file.string() + ":" + std::to_string(number) +
+                                          ": not a token entry (<sha256> <role> <ms> <label>, or revoke <id> <ms> <who>)");
+            };
+            if (first == "revoke") {
+                if (fields.fail() || second.size() != token_id_length) {
+                    throw malformed();
+                }
+                for (auto& t : tokens) {
+                    if (t.entry.info.id == second) {
+                        t.entry.revoked = true;
+                    }
+                }
+                continue;
+            }
+            const auto role = parse_role(second);
+            if (first.size() != 64 || !role || fields.fail()) {
+                throw malformed();
             }
             std::string label;
             std::getline(fields >> std::ws, label);
-            by_hash[hash] = TokenInfo{*parsed, label};
+            tokens.push_back(Stored{first, TokenEntry{TokenInfo{*role, label, first.substr(0, token_id_length)}, ms, false}});
         }
     }
     std::lock_guard lock(m_mutex);
-    m_by_hash = std::move(by_hash);
+    m_tokens = std::move(tokens);
     m_read_time = ec ? std::filesystem::file_time_type{} : time;
+}
+
+void TokenStore::append_line(const std::string& line) {
+    const bool is_new = !std::filesystem::exists(m_file);
+    std::ofstream out(m_file, std::ios::app);
+    if (!out) {
+        throw std::runtime_error(m_file.string() + ": cannot write the token file");
+    }
+    if (is_new) {
+        ::chmod(m_file.c_str(), 0600);
+        out << "# diachi access tokens: SHA-256 of each token, its role, creation time, label; revocations\n";
+    }
+    out << line << '\n';
+    out.flush();
+    if (!out) {
+        throw std::runtime_error(m_file.string() + ": writing the token file failed");
+    }
+}
+
+void TokenStore::audit(std::string_view event, const TokenInfo& info, std::string_view by) {
+    const auto path = audit_path();
+    const bool is_new = !std::filesystem::exists(path);
+    std::ofstream out(path, std::ios::app);
+    if (!out) {
+        throw std::runtime_error(path.string() + ": cannot write the token audit log");
+    }
+    if (is_new) {
+        ::chmod(path.c_str(), 0600);
+    }
+    out << JsonObject{}
+               .field("time_ms", static_cast<long>(now_ms()))
+               .field("event", event)
+               .field("token", info.id)
+               .field("role", name(info.role))
+               .field("label", info.label)
+               .field("by", by)
+               .str()
+        << '\n';
 }
 
 std::string TokenStore::create(Role role, std::string_view label) {
@@ -97,28 +162,29 @@ std::string TokenStore::create(Role role, std::string_view label) {
             c = ' ';
         }
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
-    {
-        const bool is_new = !std::filesystem::exists(m_file);
-        std::ofstream out(m_file, std::ios::app);
-        if (!out) {
-            throw std::runtime_error(m_file.string() + ": cannot write the token file");
-        }
-        if (is_new) {
-            ::chmod(m_file.c_str(), 0600);
-            out << "# diachi access tokens: SHA-256 of each token, its role, creation time, label\n";
-        }
-        out << hash << ' ' << name(role) << ' ' << ms << ' ' << clean << '\n';
-        out.flush();
-        if (!out) {
-            throw std::runtime_error(m_file.string() + ": writing the token failed");
+    const std::int64_t ms = now_ms();
+    append_line(hash + ' ' + std::string(name(role)) + ' ' + std::to_string(ms) + ' ' + clean);
+    const TokenInfo info{role, clean, hash.substr(0, token_id_length)};
+    std::lock_guard lock(m_mutex);
+    m_tokens.push_back(Stored{hash, TokenEntry{info, ms, false}});
+    audit("created", info, "diachi token create");
+    return token;
+}
+
+bool TokenStore::revoke(std::string_view id, std::string_view by) {
+    reload();
+    std::lock_guard lock(m_mutex);
+    for (auto& t : m_tokens) {
+        if (t.entry.info.id == id && !t.entry.revoked) {
+            std::string who(by);
+            std::replace(who.begin(), who.end(), '\n', ' ');
+            append_line("revoke " + std::string(id) + ' ' + std::to_string(now_ms()) + ' ' + who);
+            t.entry.revoked = true;
+            audit("revoked", t.entry.info, by);
+            return true;
         }
     }
-    std::lock_guard lock(m_mutex);
-    m_by_hash[hash] = TokenInfo{role, clean};
-    return token;
+    return false;
 }
 
 std::optional<TokenInfo> TokenStore::verify(std::string_view token) {
@@ -142,16 +208,40 @@ std::optional<TokenInfo> TokenStore::verify(std::string_view token) {
         }
     }
     std::lock_guard lock(m_mutex);
-    const auto it = m_by_hash.find(hash);
-    if (it == m_by_hash.end()) {
+    // Every stored hash is compared in full, whatever matched before: the time taken does not
+    // depend on where a guess differs.
+    const Stored* found = nullptr;
+    for (const auto& t : m_tokens) {
+        if (CRYPTO_memcmp(t.hash.data(), hash.data(), hash.size()) == 0) {
+            found = &t;
+        }
+    }
+    if (found == nullptr || found->entry.revoked) {
         return std::nullopt;
     }
-    return it->second;
+    if (m_used.insert(found->entry.info.id).second) {
+        try {
+            audit("used", found->entry.info, "first use by this server");
+        } catch (const std::runtime_error&) {
+            // the audit log cannot be written: the request still goes on
+        }
+    }
+    return found->entry.info;
+}
+
+std::vector<TokenEntry> TokenStore::list() const {
+    std::lock_guard lock(m_mutex);
+    std::vector<TokenEntry> out;
+    for (const auto& t : m_tokens) {
+        out.push_back(t.entry);
+    }
+    return out;
 }
 
 std::size_t TokenStore::size() const {
     std::lock_guard lock(m_mutex);
-    return m_by_hash.size();
+    return static_cast<std::size_t>(std::count_if(m_tokens.begin(), m_tokens.end(),
+                                                  [](const Stored& t) { return !t.entry.revoked; }));
 }
 
 }  // namespace diachi::server

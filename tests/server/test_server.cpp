@@ -4,6 +4,7 @@
 // JSON, bad tokens), HEAD, keep-alive, pipelining, slow clients, rate limits, glyphs, metrics.
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 #include <thread>
@@ -364,6 +365,45 @@ TEST_F(ServerTest, KeepAliveAndPipelining) {
     EXPECT_NE(out.find("HTTP/1.1 200", first_at + 1), std::string::npos) << out;
     EXPECT_NE(out.find("\"status\":\"ok\""), std::string::npos);
     EXPECT_NE(out.find("\"cell_code\""), std::string::npos);
+}
+
+// Tokens: only hashes on disk; a token made while the server runs works at once; revoked, it is
+// refused from the next request; creation, first use and revocation are in the audit log; the
+// token's id (not the token) names it in the household's history.
+TEST_F(ServerTest, TokensAreHashedRevocableAndAudited) {
+    const auto file = *dir / "tokens";
+    diachi::server::TokenStore other_process(file);
+    const std::string fresh = other_process.create(diachi::server::Role::staff, "surveyor Lan");
+    std::ifstream in(file);
+    const std::string stored((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(stored.find(fresh), std::string::npos) << "the token itself is on disk";
+    EXPECT_NE(stored.find(diachi::server::sha256_hex(fresh)), std::string::npos);
+
+    const std::pair<http::field, std::string> auth{http::field::authorization, "Bearer " + fresh};
+    const auto created = request(http::verb::post, "/v1/households",
+                                 "{\"lat\": 20.2612, \"lng\": 105.9123, \"house_number\": \"T1\"}", {auth});
+    ASSERT_EQ(created.result(), http::status::created) << created.body();
+    const std::string id = diachi::server::sha256_hex(fresh).substr(0, 12);
+    const auto start = created.body().find("\"id\":") + 5;
+    const std::string household = created.body().substr(start, created.body().find(',', start) - start);
+    const auto history = get("/v1/households/" + household + "/history", {bearer()});
+    EXPECT_NE(history.body().find("token:" + id + " (surveyor Lan)"), std::string::npos) << history.body();
+
+    ASSERT_TRUE(diachi::server::TokenStore(file).revoke(id, "chief"));
+    EXPECT_FALSE(diachi::server::TokenStore(file).revoke(id, "chief")) << "revoked twice";
+    EXPECT_EQ(get("/v1/households/" + household, {auth}).result(), http::status::unauthorized);
+    EXPECT_EQ(get("/v1/households/" + household, {bearer()}).result(), http::status::ok) << "others still work";
+
+    std::ifstream log_in(other_process.audit_path());
+    std::vector<std::string> events;
+    for (std::string line; std::getline(log_in, line);) {
+        if (line.find("\"token\":\"" + id + "\"") != std::string::npos) {
+            const auto at = line.find("\"event\":\"") + 9;
+            events.push_back(line.substr(at, line.find('"', at) - at));
+        }
+    }
+    ASSERT_EQ(events.size(), 3U);
+    EXPECT_EQ(events, (std::vector<std::string>{"created", "used", "revoked"}));
 }
 
 // Server::answer() (what the fuzzer drives) sends the same bytes as a connection.
