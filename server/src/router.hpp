@@ -43,6 +43,8 @@ public:
 
     [[nodiscard]] std::vector<std::string> names() const;
 
+    [[nodiscard]] const std::vector<Route>& routes() const noexcept { return m_routes; }
+
 private:
     std::vector<Route> m_routes;
 };

@@ -479,6 +479,29 @@ const ServerOptions& Server::options() const noexcept { return m_impl->context.o
 
 std::uint16_t Server::port() const noexcept { return m_impl->port; }
 
+std::vector<RouteInfo> Server::routes() const {
+    std::vector<RouteInfo> out;
+    for (const auto& route : m_impl->context.router.routes()) {
+        RouteInfo info;
+        info.name = route.name;
+        for (const auto method : route.methods) {
+            const auto text = detail::http::to_string(method);
+            info.methods.append(info.methods.empty() ? "" : ", ").append(text.data(), text.size());
+        }
+        for (const auto& segment : route.pattern) {
+            info.pattern.append("/").append(segment);
+        }
+        if (info.pattern.empty() || route.pattern == std::vector<std::string>{""}) {
+            info.pattern = "/";
+        }
+        info.access = route.access == detail::Access::anyone ? "anyone"
+                      : route.access == detail::Access::staff ? "staff"
+                                                               : "admin";
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
 void Server::reload_archives() { m_impl->context.reload_archives(); }
 
 void Server::start() {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -24,6 +25,7 @@
 #include <diachi/store/registry.hpp>
 #include <diachi/tiles/gzip.hpp>
 #include <diachi/tiles/mvt_reader.hpp>
+#include <diachi/tiles/tile_id.hpp>
 
 #include "../sample_zones.hpp"
 
@@ -404,6 +406,80 @@ TEST_F(ServerTest, TokensAreHashedRevocableAndAudited) {
     }
     ASSERT_EQ(events.size(), 3U);
     EXPECT_EQ(events, (std::vector<std::string>{"created", "used", "revoked"}));
+}
+
+// No personal data to anonymous callers: every public GET route of the server's own table (a
+// route added later without a walk here fails the test) is walked with real values; tiles of
+// every layer at zooms 0..20 over the households; answers are unzipped before they are searched
+// for the stored names and phone number, also in folded forms.
+TEST_F(ServerTest, AnonymousCallersNeverSeePersonalData) {
+    const std::string code = std::string(first->code.canonical().view());
+    const std::string display = std::string(first->code.display().view());
+    std::map<std::string, std::vector<std::string>> walks = {
+        {"resolve", {"/v1/codes/" + code, "/v1/codes/" + code.substr(0, 12), "/v1/codes/43001"}},
+        {"qr", {"/v1/codes/" + code + "/qr.svg"}},
+        {"reverse", {"/v1/reverse?lat=20.25&lng=105.9&k=50&max_distance_m=5000"}},
+        {"where", {"/v1/where?lat=20.25&lng=105.9"}},
+        {"search", {"/v1/search?q=Th%C3%B4n+Li%C3%AAn+Tr%C3%AC+2&limit=50", "/v1/search?q=5+thon+lien+tri", "/v1/search?q=" + code}},
+        {"suggest", {"/v1/suggest?q=th%C3%B4n", "/v1/suggest?q=ngu"}},
+        {"tilejson", {"/tiles.json", "/tiles.json?layers=households"}},
+        {"style", {"/style.json"}},
+        {"archive_tiles", {"/archives/none/14/1/1.mvt"}},
+        {"archive_tilejson", {"/archives/none.json"}},
+        {"page", {"/", "/index.html", "/app.js", "/app.css"}},
+        {"vendor", {"/vendor/maplibre-gl.js", "/vendor/maplibre-gl.css"}},
+        {"fonts", {"/fonts/Noto%20Sans%20Regular/0-255.pbf", "/fonts/Noto%20Sans%20Regular/7680-7935.pbf"}},
+        {"healthz", {"/healthz"}},
+        {"metrics", {"/metrics"}},
+    };
+    // Tiles: every layer the server has, alone and together, at every zoom over the households.
+    const auto tilejson = get("/tiles.json").body();
+    std::vector<std::string> layers = {""};
+    for (std::size_t at = 0; (at = tilejson.find("{\"id\":\"", at)) != std::string::npos;) {
+        at += 7;
+        layers.push_back(tilejson.substr(at, tilejson.find('"', at) - at) + "/");
+    }
+    ASSERT_GE(layers.size(), 4U) << tilejson;
+    for (std::uint32_t z = 0; z <= 20; ++z) {
+        const auto t = diachi::tiles::tile_at(z, center_lat, center_lng);
+        for (const auto& layer : layers) {
+            walks["tiles"].push_back("/tiles/" + layer + std::to_string(z) + "/" + std::to_string(t.x) + "/" +
+                                     std::to_string(t.y) + ".mvt");
+        }
+    }
+    const std::vector<std::string> secrets = {"Nguyễn Văn Bí Mật", "Bí Mật", "Bi Mat", "bi mat", "0912345678", "912345678"};
+    std::size_t walked = 0;
+    for (const auto& route : server->routes()) {
+        if (route.access != "anyone" || route.methods.find("GET") == std::string::npos) {
+            continue;
+        }
+        const auto it = walks.find(route.name);
+        ASSERT_NE(it, walks.end()) << "public route " << route.pattern << " (" << route.name << ") has no walk here";
+        for (const auto& target : it->second) {
+            for (const bool gzip : {false, true}) {
+                const auto answer = gzip ? get(target, {{http::field::accept_encoding, "gzip"}}) : get(target);
+                ASSERT_LT(answer.result_int(), 500U) << target;
+                std::string body = answer.body();
+                if (answer[http::field::content_encoding] == "gzip") {
+                    body = diachi::tiles::gunzip(body);
+                }
+                std::string headers;
+                for (const auto& field : answer) {
+                    headers.append(field.value().data(), field.value().size()).push_back('\n');
+                }
+                for (const auto& secret : secrets) {
+                    EXPECT_EQ(body.find(secret), std::string::npos) << target << " shows " << secret;
+                    EXPECT_EQ(headers.find(secret), std::string::npos) << target << " shows " << secret;
+                }
+                ++walked;
+            }
+        }
+    }
+    EXPECT_GT(walked, 300U);
+    // With a staff token the same household does show them: the search above would see a leak.
+    const auto staff = get("/v1/households/" + std::to_string(first->id), {bearer()}).body();
+    EXPECT_NE(staff.find("0912345678"), std::string::npos);
+    EXPECT_NE(staff.find("Bí Mật"), std::string::npos);
 }
 
 // Server::answer() (what the fuzzer drives) sends the same bytes as a connection.

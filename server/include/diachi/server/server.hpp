@@ -79,6 +79,14 @@ struct ServerOptions {
     std::filesystem::path backup_dir;
 };
 
+/// A route the server answers, as documentation and tests see it.
+struct RouteInfo {
+    std::string name;     ///< its label in the metrics, e.g. "resolve"
+    std::string methods;  ///< e.g. "GET" or "PATCH"
+    std::string pattern;  ///< e.g. "/v1/codes/{}/qr.svg"; "{}" stands for a path segment's value
+    std::string access;   ///< "anyone", "staff" or "admin"
+};
+
 class Server {
 public:
     /// A server over @p registry (which must outlive it) with its tile renderer. Opens the
@@ -106,6 +114,9 @@ public:
     void reload_archives();
 
     [[nodiscard]] const ServerOptions& options() const noexcept;
+
+    /// Every route, in the order they are matched.
+    [[nodiscard]] std::vector<RouteInfo> routes() const;
 
     /// What a connection would send back for @p bytes, without one: each request in @p bytes
     /// in turn (as pipelined) is answered, until one ends the connection or the bytes run out;
