@@ -33,6 +33,7 @@ const Same same[] = {
     {"hyphen with spaces", "Văn Miếu - Quốc Tử Giám", "Van Mieu Quoc Tu Giam"},
     {"white space", "  Hàng\tGai  ", "hang gai"},
     {"glued abbreviation", "P5", "P. 5"},
+    {"glued letters with y/i", "Ky24", "ki 24"},  // found by fuzz_address
 };
 
 TEST(Normalize, VariantsAgree) {
@@ -47,6 +48,15 @@ TEST(Normalize, KeepsWhatDiffers) {
     EXPECT_EQ(normalize("Thủy"), "thuy");
     EXPECT_EQ(normalize("ngõ 12/34"), "ngo 12/34");
     EXPECT_EQ(normalize("26A"), "26a");
+}
+
+// Normalised text normalises to itself (what fuzz_address checks on any input).
+TEST(Normalize, IsIdempotent) {
+    for (const auto& s : same) {
+        EXPECT_EQ(normalize(normalize(s.a)), normalize(s.a)) << s.what;
+        EXPECT_EQ(normalize(normalize(s.b)), normalize(s.b)) << s.what;
+    }
+    EXPECT_EQ(normalize(normalize("Cy024 et\xf4")), normalize("Cy024 et\xf4"));
 }
 
 TEST(Tokenize, MarksCommasAndDots) {

@@ -47,7 +47,9 @@ std::vector<Token> tokenize(std::string_view text) {
                 digits = digits && (is_digit(word[i]) || word[i] == '/');
             }
             if (digits) {
-                out.push_back({word.substr(0, letters), comma, true});
+                std::string prefix = word.substr(0, letters);
+                unify_final_y(&prefix);  // as if written apart: "ky5" reads as "ky 5"
+                out.push_back({std::move(prefix), comma, true});
                 comma = false;
                 word.erase(0, letters);
             }
