@@ -482,6 +482,80 @@ TEST_F(ServerTest, AnonymousCallersNeverSeePersonalData) {
     EXPECT_NE(staff.find("Bí Mật"), std::string::npos);
 }
 
+// The bad-input catalogue of the HTTP routes: each malformed request and the exact status and
+// error code it gets. None of them writes anything.
+TEST_F(ServerTest, BadInputCatalogue) {
+    struct Bad {
+        http::verb method;
+        std::string target;
+        std::string body;
+        unsigned status;
+        std::string error;
+    };
+    const std::string long_query(3000, 'a');
+    const std::vector<Bad> catalogue = {
+        // codes: empty, invalid UTF-8, zero-width and mixed-script characters, SQL and JS
+        {http::verb::get, "/v1/codes/", "", 404, "no_route"},
+        {http::verb::get, "/v1/codes/%FF%FE", "", 400, "invalid_character"},
+        {http::verb::get, "/v1/codes/43001%E2%80%8B6R56%2B6MH", "", 400, "invalid_character"},  // U+200B
+        {http::verb::get, "/v1/codes/4300%D0%906R566MH", "", 400, "invalid_character"},         // Cyrillic А
+        {http::verb::get, "/v1/codes/'%20OR%201=1--", "", 400, "invalid_character"},
+        {http::verb::get, "/v1/codes/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "", 400, "invalid_character"},
+        {http::verb::get, "/v1/codes/43001", "", 400, "invalid_length"},
+        {http::verb::get, "/v1/codes/%2", "", 400, "bad_encoding"},
+        // coordinates: NaN, infinities, words, out of range, empty, missing, abroad
+        {http::verb::get, "/v1/reverse?lat=nan&lng=105.9", "", 400, "malformed_number"},
+        {http::verb::get, "/v1/reverse?lat=inf&lng=105.9", "", 400, "malformed_number"},
+        {http::verb::get, "/v1/reverse?lat=-1e999&lng=105.9", "", 400, "malformed_number"},
+        {http::verb::get, "/v1/reverse?lat=20.25&lng=abc", "", 400, "malformed_number"},
+        {http::verb::get, "/v1/reverse?lat=91&lng=105.9", "", 400, "out_of_range"},
+        {http::verb::get, "/v1/reverse?lat=20.25&lng=105.9&k=0", "", 400, "bad_parameter"},
+        {http::verb::get, "/v1/reverse?lat=20.25&lng=105.9&k=100000", "", 400, "bad_parameter"},
+        {http::verb::get, "/v1/reverse?lat=20.25&lng=105.9&max_distance_m=-1", "", 400, "bad_parameter"},
+        {http::verb::get, "/v1/where?lat=&lng=", "", 400, "empty_input"},
+        {http::verb::get, "/v1/where?lng=105.9", "", 400, "missing_parameter"},
+        {http::verb::get, "/v1/where?lat=48.85&lng=2.35", "", 422, "outside_zones"},
+        // search
+        {http::verb::get, "/v1/search?q=", "", 400, "missing_parameter"},
+        {http::verb::get, "/v1/search?q=x&limit=-1", "", 400, "bad_parameter"},
+        {http::verb::get, "/v1/search?q=x&limit=abc", "", 400, "bad_parameter"},
+        {http::verb::get, "/v1/search?q=" + long_query, "", 414, "url_too_long"},
+        // tiles
+        {http::verb::get, "/tiles/99/0/0.mvt", "", 400, "bad_tile"},
+        {http::verb::get, "/tiles/14/99999/0.mvt", "", 400, "bad_tile"},
+        {http::verb::get, "/tiles/a/b/c.mvt", "", 400, "bad_tile"},
+        {http::verb::get, "/tiles/-1/0/0.mvt", "", 400, "bad_tile"},
+        {http::verb::get, "/tiles/nolayer/1/0/0.mvt", "", 400, "bad_layers"},
+        // bodies: wrong types, broken JSON, huge numbers, lone surrogates, abroad, missing
+        {http::verb::post, "/v1/households", R"({"lat":"x","lng":105.9})", 400, "bad_field"},
+        {http::verb::post, "/v1/households", R"({"lat":48.85,"lng":2.35})", 422, "outside_zones"},
+        {http::verb::post, "/v1/households", R"([1,2])", 400, "bad_json"},
+        {http::verb::post, "/v1/households", R"({"lat":20.25)", 400, "bad_json"},
+        {http::verb::post, "/v1/households", R"({"lat":1e999,"lng":105.9})", 400, "bad_json"},
+        {http::verb::post, "/v1/households", R"({"lng":105.9})", 400, "missing_field"},
+        {http::verb::post, "/v1/households", R"({"lat":20.25,"lng":105.9,"street":"\ud800"})", 400, "bad_json"},
+        {http::verb::post, "/v1/households", R"({"lat":20.25,"lng":105.9,"hamlet":{"a":1}})", 400, "bad_json"},
+        {http::verb::post, "/v1/households", std::string(70 * 1024, ' '), 413, "body_too_large"},
+        // ids
+        {http::verb::patch, "/v1/households/abc", "{}", 400, "bad_id"},
+        {http::verb::patch, "/v1/households/999999999", R"({"street":"x"})", 404, "not_found"},
+        {http::verb::delete_, "/v1/households/-1", "", 400, "bad_id"},
+        {http::verb::get, "/v1/households/18446744073709551616", "", 400, "bad_id"},
+        // backups are not configured here; methods a path does not take
+        {http::verb::post, "/v1/backup", "{}", 403, "admin_required"},
+        {http::verb::put, "/v1/codes/x", "", 405, "method_not_allowed"},
+    };
+    const auto before = registry->household_count();
+    for (const auto& bad : catalogue) {
+        const auto answer = request(bad.method, bad.target, bad.body, {bearer()});
+        EXPECT_EQ(answer.result_int(), bad.status) << bad.target.substr(0, 80) << " " << bad.body.substr(0, 80);
+        EXPECT_NE(answer.body().find("\"error\":\"" + bad.error + "\""), std::string::npos)
+            << bad.target.substr(0, 80) << " " << bad.body.substr(0, 80) << ": " << answer.body();
+    }
+    EXPECT_EQ(registry->household_count(), before) << "a refused request wrote something";
+    EXPECT_TRUE(registry->check().ok());
+}
+
 // Server::answer() (what the fuzzer drives) sends the same bytes as a connection.
 TEST_F(ServerTest, AnswerWithoutAConnectionMatchesTheWire) {
     const std::string two = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/where?lat=20.25&lng=105.9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
