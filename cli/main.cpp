@@ -47,7 +47,8 @@ Zones and the household registry (every command takes --store DIR, or DIACHI_STO
   move ID LAT LNG                  new location, new code; the old code keeps resolving
   retire ID [--reason T]           retire a household; its codes stay reserved
   history ID                       every change to a household
-  backup DIR                       a consistent checkpoint another process can serve from
+  backup DIR                       a consistent checkpoint another process can serve from (a
+                                   store a server holds: POST /v1/backup, see docs/hardening.md)
   check [--json]                   verify the store (indexes, codes, history); changes nothing
 
 Address search (Vietnamese, with or without diacritics; old units too once imported):

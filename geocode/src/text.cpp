@@ -99,4 +99,36 @@ std::string fold(std::string_view text) {
     return out;
 }
 
+namespace {
+
+/// Characters that show nothing but change how text is read or compared.
+bool invisible(char32_t cp) noexcept {
+    return cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF ||
+           (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
+}  // namespace
+
+Error check_text(std::string_view text, std::size_t max_bytes) noexcept {
+    std::uint32_t position = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t begin = i;
+        const char32_t cp = next_code_point(text, &i);
+        ++position;
+        const std::size_t expected = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (cp == 0xFFFFFFFF || i - begin != expected || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+            return Error{ErrorCode::invalid_character, position, 0xFFFD, "well-formed UTF-8"};
+        }
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || invisible(cp)) {
+            return Error{ErrorCode::invalid_character, position, cp, "no control or invisible characters"};
+        }
+    }
+    if (text.size() > max_bytes) {
+        return Error{ErrorCode::invalid_length, 0, 0, "too long for the field"};
+    }
+    return {};
+}
+
 }  // namespace diachi

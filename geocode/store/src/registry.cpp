@@ -20,6 +20,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <diachi/search/address_parser.hpp>
+#include <diachi/text.hpp>
 
 #include "codec_internal.hpp"
 #include "search_index.hpp"
@@ -138,6 +139,59 @@ std::string history_key(std::uint64_t id, std::uint32_t sequence) {
     std::string key = be64_key(id);
     detail::put_be32(&key, sequence);
     return key;
+}
+
+/// The limits of a stored text field, and what an error about it says.
+struct FieldRule {
+    std::size_t max_bytes;
+    std::string_view malformed;  // not UTF-8
+    std::string_view invisible;  // control or invisible characters
+    std::string_view too_long;
+};
+constexpr FieldRule house_number_rule{64, "house number: well-formed UTF-8", "house number: no control or invisible characters", "house number: at most 64 bytes"};
+constexpr FieldRule street_rule{200, "street: well-formed UTF-8", "street: no control or invisible characters", "street: at most 200 bytes"};
+constexpr FieldRule hamlet_rule{200, "hamlet: well-formed UTF-8", "hamlet: no control or invisible characters", "hamlet: at most 200 bytes"};
+constexpr FieldRule head_rule{200, "head of household: well-formed UTF-8", "head of household: no control or invisible characters", "head of household: at most 200 bytes"};
+constexpr FieldRule phone_rule{32, "phone: well-formed UTF-8", "phone: no control or invisible characters", "phone: at most 32 bytes"};
+constexpr FieldRule source_rule{100, "source: well-formed UTF-8", "source: no control or invisible characters", "source: at most 100 bytes"};
+constexpr FieldRule external_id_rule{200, "external id: well-formed UTF-8", "external id: no control or invisible characters", "external id: at most 200 bytes"};
+
+Error check_field(std::string_view text, const FieldRule& rule) {
+    Error error = check_text(text, rule.max_bytes);
+    if (error.code == ErrorCode::invalid_length) {
+        error.detail = rule.too_long;
+    } else if (error.code != ErrorCode::ok) {
+        error.detail = error.character == 0xFFFD ? rule.malformed : rule.invisible;
+    }
+    return error;
+}
+
+/// The first field of @p address that cannot be stored, or ok.
+Error check_address(const Address& address) {
+    for (const auto& [text, rule] : {std::pair{&address.house_number, &house_number_rule},
+                                     std::pair{&address.street, &street_rule},
+                                     std::pair{&address.hamlet, &hamlet_rule}}) {
+        if (const Error e = check_field(*text, *rule); e.code != ErrorCode::ok) {
+            return e;
+        }
+    }
+    return {};
+}
+
+/// The first field of @p r that cannot be stored, or ok.
+Error check_registration(const Registration& r) {
+    if (const Error e = check_address(r.address); e.code != ErrorCode::ok) {
+        return e;
+    }
+    for (const auto& [text, rule] : {std::pair{&r.personal.head_of_household, &head_rule},
+                                     std::pair{&r.personal.phone, &phone_rule},
+                                     std::pair{&r.source, &source_rule},
+                                     std::pair{&r.external_id, &external_id_rule}}) {
+        if (const Error e = check_field(*text, *rule); e.code != ErrorCode::ok) {
+            return e;
+        }
+    }
+    return {};
 }
 
 std::string format_location(LatLngE7 p) {
@@ -857,6 +911,10 @@ void Registry::register_households(std::span<const Registration> registrations,
     std::string value;
     for (std::size_t i = 0; i < registrations.size(); ++i) {
         const Registration& r = registrations[i];
+        if (const Error e = check_registration(r); e.code != ErrorCode::ok) {
+            out->push_back(e);
+            continue;
+        }
         if (const auto it = existing.find(i); it != existing.end()) {
             Household household;
             if (!m_impl->read_household(it->second, Access::staff, &household)) {
@@ -1242,6 +1300,9 @@ void Registry::within(const geography::Bounds& box,
 Result<Household> Registry::update_address(std::uint64_t id, const Address& address,
                                            std::string_view actor) {
     m_impl->require_writable();
+    if (const Error e = check_address(address); e.code != ErrorCode::ok) {
+        return e;
+    }
     std::lock_guard lock(m_impl->write_mutex);
     Household h;
     if (const Error error = m_impl->begin_change(id, &h); error.code != ErrorCode::ok) {
