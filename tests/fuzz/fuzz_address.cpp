@@ -10,16 +10,9 @@
 #include <diachi/search/normalize.hpp>
 
 #include "fuzz_store.hpp"
+#include "fuzz_support.hpp"
 
-namespace {
-
-void require(bool condition) {
-    if (!condition) {
-        std::abort();
-    }
-}
-
-}  // namespace
+using diachi::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size > 4096) {

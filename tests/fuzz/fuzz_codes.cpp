@@ -8,15 +8,9 @@
 #include <diachi/household_code.hpp>
 #include <diachi/olc.hpp>
 
-namespace {
+#include "fuzz_support.hpp"
 
-void require(bool condition) {
-    if (!condition) {
-        std::abort();
-    }
-}
-
-}  // namespace
+using diachi::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -10,6 +10,8 @@
 #include <diachi/tiles/mvt_reader.hpp>
 #include <diachi/tiles/mvt_writer.hpp>
 
+#include "fuzz_support.hpp"
+
 namespace {
 
 /// Reads the fuzzer's bytes as a stream of small numbers.
@@ -72,9 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     }
     const auto problems = mvt::check(tile);
-    if (!problems.empty()) {
-        std::abort();
-    }
+    diachi::fuzz::require(problems.empty());
     (void)mvt::decode(tile);
     return 0;
 }

@@ -76,3 +76,23 @@ def sample_registry(tmp_path, sample_zones):
     with open(households, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     return r, rows
+
+
+def run_cli(*args, env=None):
+    """The diachi tool with @p args (converted to text); its CompletedProcess, raising on failure."""
+    import subprocess
+    return subprocess.run([cli(), *map(str, args)], check=True, capture_output=True, text=True, env=env)
+
+
+def store_on_sample_zones(tmp_path, sample_zones, households, import_them=True, env=None):
+    """A store at tmp_path/store with the sample zones, and a CSV of @p households generated
+    households (imported unless @p import_them is false): (store, households CSV path)."""
+    zones, postcodes, prefixes = sample_zones
+    store = tmp_path / "store"
+    run_cli("zones", "import", zones, "--postcodes", postcodes, "--prefixes", prefixes, "--store", store, env=env)
+    csv_path = tmp_path / f"{tmp_path.name}-households.csv"
+    run_cli("sample", "households", zones, "--postcodes", postcodes, "--count", households, "--out", csv_path,
+            env=env)
+    if import_them:
+        run_cli("import", csv_path, "--store", store, env=env)
+    return store, csv_path

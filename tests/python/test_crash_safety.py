@@ -21,7 +21,7 @@ import time
 import pytest
 
 import diachi
-from conftest import cli
+from conftest import cli, run_cli, store_on_sample_zones
 
 ROWS = 12000
 BATCH = 250
@@ -110,12 +110,8 @@ def run_cycles(tmp_path, sample_zones, cycles, wal=True):
     env = dict(os.environ)
     if not wal:
         env["DIACHI_UNSAFE_DISABLE_WAL"] = "1"
-    zones, postcodes, prefixes = sample_zones
-    store = tmp_path / "store"
-    run = lambda *a: subprocess.run([cli(), *map(str, a)], check=True, capture_output=True, text=True, env=env)
-    run("zones", "import", zones, "--postcodes", postcodes, "--prefixes", prefixes, "--store", store)
-    households = tmp_path / f"{tmp_path.name}-households.csv"
-    run("sample", "households", zones, "--postcodes", postcodes, "--count", ROWS, "--out", households)
+    store, households = store_on_sample_zones(tmp_path, sample_zones, ROWS, import_them=False, env=env)
+    run = lambda *a: run_cli(*a, env=env)
     with open(households, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     row_ids = [r["id"] for r in rows]

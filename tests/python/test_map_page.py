@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from conftest import cli
+from conftest import cli, run_cli, store_on_sample_zones
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -24,13 +24,8 @@ def test_map_page_in_chromium(tmp_path, sample_zones):
         pytest.skip("playwright-core is not installed (npm ci --prefix tests/js)")
     if not (ROOT / "server/web/node_modules/maplibre-gl/dist/maplibre-gl.js").exists():
         pytest.skip("MapLibre GL JS is not installed (npm ci --prefix server/web)")
-    zones, postcodes, prefixes = sample_zones
-    store = tmp_path / "store"
-    run = lambda *args: subprocess.run([cli(), *map(str, args)], check=True, capture_output=True, text=True)
-    run("zones", "import", zones, "--postcodes", postcodes, "--prefixes", prefixes, "--store", store)
-    households = tmp_path / "households.csv"
-    run("sample", "households", zones, "--postcodes", postcodes, "--count", 2000, "--out", households)
-    run("import", households, "--store", store)
+    store, households = store_on_sample_zones(tmp_path, sample_zones, 2000)
+    run = run_cli
     first = households.read_text(encoding="utf-8").splitlines()[1].split(",")
     nearest = json.loads(run("reverse", first[1], first[2], "--k", 1, "--json", "--store", store).stdout)
     code = nearest["nearest"][0]["household"]["display"]

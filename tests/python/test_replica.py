@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import quote
 
-from conftest import cli
+from conftest import cli, run_cli, store_on_sample_zones
 
 
 def serve(*args):
@@ -58,13 +58,8 @@ def stop(process):
 
 
 def test_backup_restore_replica_and_follower(tmp_path, sample_zones):
-    zones, postcodes, prefixes = sample_zones
-    store = tmp_path / "store"
-    run = lambda *a: subprocess.run([cli(), *map(str, a)], check=True, capture_output=True, text=True)
-    run("zones", "import", zones, "--postcodes", postcodes, "--prefixes", prefixes, "--store", store)
-    households = tmp_path / "households.csv"
-    run("sample", "households", zones, "--postcodes", postcodes, "--count", 3000, "--out", households)
-    run("import", households, "--store", store)
+    store, households = store_on_sample_zones(tmp_path, sample_zones, 3000)
+    run = run_cli
     token = run("token", "create", "--role", "staff", "--store", store).stdout.strip()
     admin = run("token", "create", "--role", "admin", "--store", store).stdout.strip()
     rows = [line.split(",") for line in households.read_text(encoding="utf-8").splitlines()[1:]]
