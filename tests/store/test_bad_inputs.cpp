@@ -108,11 +108,16 @@ TEST(BadInputs, TransformsAndZoneFiles) {
     EXPECT_NE(message([&] { (void)geo::read_zones(truncated); }).find(truncated), std::string::npos);
     const auto png = write("image.geojson", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
     EXPECT_NE(message([&] { (void)geo::read_zones(png); }).find(png), std::string::npos);
+    // A point where a commune's outline should be: the message names the file and the feature.
     const auto points = write("points.geojson",
-        R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"1","name":"A","postcode":"10000"},"geometry":{"type":"Point","coordinates":[105.9,20.3]}}]})");
+        R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"Z7","fullName":"Xã A","provinceCode":"P","provinceFullName":"Tỉnh B"},"geometry":{"type":"Point","coordinates":[105.9,20.3]}}]})");
     const std::string not_polygon = message([&] { (void)geo::read_zones(points); });
     EXPECT_NE(not_polygon.find(points), std::string::npos) << not_polygon;
-    EXPECT_NE(not_polygon.find("1"), std::string::npos) << not_polygon;  // the feature
+    EXPECT_NE(not_polygon.find("feature 1"), std::string::npos) << not_polygon;
+    // A field the options name that the file lacks: named, with the fields it has.
+    const auto unnamed = write("unnamed.geojson",
+        R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"Z7"},"geometry":{"type":"Point","coordinates":[105.9,20.3]}}]})");
+    EXPECT_NE(message([&] { (void)geo::read_zones(unnamed); }).find("no field 'fullName' (fields: code)"), std::string::npos);
     const auto postcodes = write("postcodes.csv", "commune_code_gso,postcode\n00001,1234\n");
     const std::string short_postcode = message([&] { (void)geo::read_postcode_table(postcodes); });
     EXPECT_NE(short_postcode.find(postcodes), std::string::npos) << short_postcode;
