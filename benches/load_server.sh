@@ -28,7 +28,7 @@ trap cleanup EXIT
 
 # The uncached server reads a checkpoint of the store (RocksDB allows one writer per store).
 "$diachi" backup "$work/store-copy" --store "$store" >/dev/null
-taskset -c 1 "$diachi" serve --db "$store" --port $port --threads 1 --rate-limit 0 ${ROW_CACHE_MB:+--row-cache-mb $ROW_CACHE_MB} >"$work/serve.log" 2>&1 &
+taskset -c 1 "$diachi" serve --db "$store" --port $port --threads 1 --rate-limit 0 ${ROW_CACHE_MB:+--row-cache-mb $ROW_CACHE_MB} ${RESOLVE_CACHE_MB:+--resolve-cache-mb $RESOLVE_CACHE_MB} >"$work/serve.log" 2>&1 &
 pids+=($!)
 taskset -c 1 "$diachi" serve --db "$work/store-copy" --port $cold_port --threads 1 --rate-limit 0 --cache-mb 0 >"$work/serve-cold.log" 2>&1 &
 pids+=($!)

@@ -68,7 +68,8 @@ Vector tiles (Mapbox Vector Tiles 2.1; layers: households, communes, provinces, 
 
 The server (tiles, JSON API, map page; docs/server.md):
   serve [--db DIR] [--bind ADDR] [--port N] [--threads N] [--archive A.pmtiles,...]
-        [--osm FILE.osm.pbf] [--cache-mb N] [--row-cache-mb N] [--rate-limit N] [--web DIR]
+        [--osm FILE.osm.pbf] [--cache-mb N] [--resolve-cache-mb N] [--row-cache-mb N]
+        [--rate-limit N] [--web DIR]
         [--font NAME=FILE] [--read-only] [--follow DIR [--follow-ms N]] [--backup-dir DIR]
                                    serve the store; SIGTERM drains, SIGHUP reloads archives;
                                    --read-only serves a copy (diachi backup) beside the primary;

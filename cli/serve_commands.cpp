@@ -49,10 +49,10 @@ std::filesystem::path tokens_path(const Args& args, const std::string& store) {
 }
 
 int run_serve(std::span<const std::string_view> words) {
-    constexpr std::array<std::string_view, 18> value_options = {
+    constexpr std::array<std::string_view, 19> value_options = {
         "--db", "--store", "--bind", "--port", "--threads", "--archive", "--web", "--maplibre",
         "--font", "--osm", "--cache-mb", "--row-cache-mb", "--rate-limit", "--cache-control", "--tokens",
-        "--follow", "--follow-ms", "--backup-dir"};
+        "--follow", "--follow-ms", "--backup-dir", "--resolve-cache-mb"};
     constexpr std::array<std::string_view, 1> flags = {"--read-only"};
     const Args args(words, value_options, flags);
     args.expect_at_most(0);
@@ -63,6 +63,8 @@ int run_serve(std::span<const std::string_view> words) {
     options.threads = static_cast<unsigned>(args.integer_option("--threads", 0, 0, 256));
     options.tile_cache.max_bytes =
         static_cast<std::size_t>(args.integer_option("--cache-mb", 256, 0, 1 << 20)) << 20;
+    options.resolve_cache_bytes =
+        static_cast<std::size_t>(args.integer_option("--resolve-cache-mb", 16, 0, 1 << 20)) << 20;
     options.rate_limit = args.number_option("--rate-limit", options.rate_limit);
     options.tile_cache_control = option_or(args, "--cache-control", options.tile_cache_control);
     for (const auto& archive : list_option(args, "--archive")) {

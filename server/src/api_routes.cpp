@@ -121,7 +121,16 @@ std::optional<Response> resolve_path(Context& c, const Request& request, std::st
 }
 
 Response resolve(Context& c, const Request& request, const Params& params) {
-    return *resolve_path(c, request, params[0], nullptr);
+    if (request.caller) {
+        return *resolve_path(c, request, params[0], nullptr);  // personal fields: never kept
+    }
+    const std::uint64_t generation = c.registry.generation();
+    if (auto kept = c.answers.find(request.path, generation)) {
+        return std::move(*kept);
+    }
+    Response answer = *resolve_path(c, request, params[0], nullptr);
+    c.answers.put(request.path, answer, generation);
+    return answer;
 }
 
 Response qr(Context& c, const Request& request, const Params& params) {

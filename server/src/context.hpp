@@ -1,7 +1,7 @@
 #ifndef DIACHI_SERVER_CONTEXT_HPP
 #define DIACHI_SERVER_CONTEXT_HPP
 
-// What the route handlers share: the registry and its renderer, the tile cache, tokens,
+// What the route handlers share: the registry and its renderer, the tile and resolve caches, tokens,
 // metrics, the archives (replaced whole on reload) and the glyphs.
 
 #include <map>
@@ -19,6 +19,7 @@
 #include <diachi/tiles/renderer.hpp>
 #include <diachi/tiles/tile_cache.hpp>
 
+#include "response_cache.hpp"
 #include "router.hpp"
 
 namespace diachi::server::detail {
@@ -32,6 +33,7 @@ struct Context {
     const tiles::TileRenderer& renderer;
     ServerOptions options;
     tiles::TileCache cache;
+    ResponseCache answers;  // anonymous resolves
     std::optional<TokenStore> tokens;
     std::unique_ptr<GlyphSet> glyphs;  // null without fonts
     Router router;

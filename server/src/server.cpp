@@ -35,7 +35,11 @@ namespace detail {
 std::string_view std_view(boost::beast::string_view text) noexcept { return {text.data(), text.size()}; }
 
 Context::Context(store::Registry& registry_, const tiles::TileRenderer& renderer_, ServerOptions options_)
-    : registry(registry_), renderer(renderer_), options(std::move(options_)), cache(renderer_, options.tile_cache) {
+    : registry(registry_),
+      renderer(renderer_),
+      options(std::move(options_)),
+      cache(renderer_, options.tile_cache),
+      answers(options.resolve_cache_bytes) {
     if (!options.tokens_file.empty()) {
         tokens.emplace(options.tokens_file);
     }

@@ -142,6 +142,8 @@ void add_web_routes(Context& c) {
         counter("diachi_tile_cache_evicted_total", "Cached tiles dropped to stay within the cache's bytes.", "counter", stats.evicted);
         counter("diachi_tile_cache_bytes", "Bytes the tile cache holds.", "gauge", stats.bytes);
         counter("diachi_tile_cache_entries", "Tiles the cache holds.", "gauge", stats.entries);
+        counter("diachi_resolve_cache_hits_total", "Anonymous resolves answered from the response cache.", "counter", c.answers.hits());
+        counter("diachi_resolve_cache_misses_total", "Anonymous resolves looked up in the store.", "counter", c.answers.misses());
         counter("diachi_households_registered", "Households ever registered.", "gauge", c.registry.household_count());
         Response answer;
         answer.content_type = "text/plain; version=0.0.4; charset=utf-8";

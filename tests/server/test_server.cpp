@@ -556,6 +556,37 @@ TEST_F(ServerTest, BadInputCatalogue) {
     EXPECT_TRUE(registry->check().ok());
 }
 
+// Anonymous resolves are answered from the response cache until the next write: an address
+// change and a new household in the same cell show at once.
+TEST_F(ServerTest, ResolveCacheNeverServesAStaleAnswer) {
+    diachi::store::Registration r;
+    r.location = LatLngE7::from_degrees(center_lat - 0.013, center_lng - 0.017).value();
+    r.address.street = "Đường Một";
+    r.source = "test";
+    const auto h = registry->register_household(r).value().household;
+    const std::string path = "/v1/codes/" + std::string(h.code.canonical().view());
+    const auto hits = [] {
+        const auto text = get("/metrics").body();
+        const std::string name = "\ndiachi_resolve_cache_hits_total ";
+        const auto at = text.find(name) + name.size();
+        return std::stoull(text.substr(at, text.find('\n', at) - at));
+    };
+    const auto first_answer = get(path).body();
+    const auto before = hits();
+    EXPECT_EQ(get(path).body(), first_answer);
+    EXPECT_EQ(hits(), before + 1);
+
+    const auto changed = request(http::verb::patch, "/v1/households/" + std::to_string(h.id),
+                                 R"({"street": "Đường Hai"})", {bearer()});
+    ASSERT_EQ(changed.result(), http::status::ok) << changed.body();
+    EXPECT_NE(get(path).body().find("Đường Hai"), std::string::npos) << "a stale address";
+
+    ASSERT_TRUE(registry->register_household(r));  // the same cell: unit 2
+    const auto cell = get(path).body();
+    EXPECT_NE(cell.find("/2\""), std::string::npos) << "the new unit is missing: " << cell;
+    EXPECT_NE(get(path, {bearer()}).body().find("/2\""), std::string::npos);  // staff answers are never kept
+}
+
 // Server::answer() (what the fuzzer drives) sends the same bytes as a connection.
 TEST_F(ServerTest, AnswerWithoutAConnectionMatchesTheWire) {
     const std::string two = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/where?lat=20.25&lng=105.9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";

@@ -1,6 +1,7 @@
 #include <diachi/store/registry.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -220,6 +221,8 @@ struct Registry::Impl {
     using PrefixMap = std::unordered_map<std::uint32_t, std::unordered_set<std::string>>;
     std::shared_ptr<const PrefixMap> prefix_provinces = std::make_shared<const PrefixMap>();
     std::uint64_t next_id = 1;
+    /// Counts the writes (see Registry::generation()).
+    std::atomic<std::uint64_t> generation{0};
     /// Change listeners by handle; called under write_mutex, after the write.
     mutable std::mutex listeners_mutex;
     mutable std::vector<std::pair<std::uint64_t, ChangeListener>> listeners;
@@ -830,6 +833,7 @@ ZoneImportSummary Registry::import_zones(std::vector<geography::ZoneFeature> zon
         m_impl->load_prefixes(prefix_table);
     }
     m_impl->install_zones(std::move(index));
+    m_impl->generation.fetch_add(1, std::memory_order_release);  // once the new zones are in use
     return summary;
 }
 
@@ -992,6 +996,7 @@ void Registry::register_households(std::span<const Registration> registrations,
         m_impl->check(batch.Put(m_impl->cf(cf_default), key_next_id, be64_key(next_id)),
                       "batching");
         m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing households");
+        m_impl->generation.fetch_add(1, std::memory_order_release);
         m_impl->next_id = next_id;
         std::vector<MapChange> changes;
         for (const auto& result : *out) {
@@ -1318,6 +1323,7 @@ Result<Household> Registry::update_address(std::uint64_t id, const Address& addr
     m_impl->put_changed_household(&batch, h, before);
     m_impl->append_history(&batch, h, HistoryAction::address_updated, actor, std::move(detail));
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing an address");
+    m_impl->generation.fetch_add(1, std::memory_order_release);
     return h;
 }
 
@@ -1368,6 +1374,7 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
                                std::string(h.code.canonical().view()) + ", location " +
                                format_location(old_location) + " -> " + format_location(location));
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing a move");
+    m_impl->generation.fetch_add(1, std::memory_order_release);
     const MapChange change{id, old_location, location};
     m_impl->notify(std::span(&change, 1));
     return h;
@@ -1389,6 +1396,7 @@ Result<Household> Registry::retire(std::uint64_t id, std::string_view actor,
     m_impl->append_history(&batch, h, HistoryAction::retired, actor,
                            "retired: " + std::string(reason));
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing a retirement");
+    m_impl->generation.fetch_add(1, std::memory_order_release);
     const MapChange change{id, h.location, std::nullopt};
     m_impl->notify(std::span(&change, 1));
     return h;
@@ -1425,6 +1433,7 @@ std::size_t Registry::import_old_units(const std::vector<geography::OldUnit>& un
                   "writing the old-unit table");
     m_impl->load_old_units(data);
     m_impl->rebuild_gazetteer();
+    m_impl->generation.fetch_add(1, std::memory_order_release);
     return units.size();
 }
 
@@ -1496,6 +1505,10 @@ void Registry::checkpoint(const std::string& path) const {
     }
 }
 
+std::uint64_t Registry::generation() const noexcept {
+    return m_impl->generation.load(std::memory_order_acquire);
+}
+
 bool Registry::read_only() const noexcept {
     return m_impl->options.read_only || !m_impl->options.follower_dir.empty();
 }
@@ -1519,6 +1532,7 @@ bool Registry::catch_up() {
         impl.check(status, "reading next_id");
     }
     detail::load_area_words(impl.db, impl.cf(cf_search), &impl.vocabulary);  // words of new places
+    impl.generation.fetch_add(1, std::memory_order_release);
     return true;
 }
 

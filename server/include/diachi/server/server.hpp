@@ -60,6 +60,9 @@ struct ServerOptions {
     std::string static_cache_control = "public, max-age=86400";
     /// Gzipped tiles kept in memory.
     tiles::TileCacheOptions tile_cache;
+    /// Bytes of whole resolve answers kept for anonymous callers, valid until the next write to
+    /// the registry. Default 16 MiB; 0 keeps none.
+    std::size_t resolve_cache_bytes = std::size_t{16} << 20;
     /// For a registry that follows a primary (RegistryOptions::follower_dir): how often to catch
     /// up with it; the tile cache is emptied when something changed. 0: never.
     std::chrono::milliseconds follow_interval{0};

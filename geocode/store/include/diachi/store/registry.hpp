@@ -276,6 +276,11 @@ public:
     /// Flushes memtables and compacts, so the store's files reflect everything written.
     void compact();
 
+    /// A number that changes after every write that succeeds (households, addresses, zones,
+    /// old units) and after a follower's catch_up() brings anything new: an answer computed
+    /// while it held one value is current as long as it holds that value.
+    [[nodiscard]] std::uint64_t generation() const noexcept;
+
     /// Whether writes are refused: opened read-only or as a follower.
     [[nodiscard]] bool read_only() const noexcept;
 
