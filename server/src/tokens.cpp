@@ -2,7 +2,9 @@
 
 #include <diachi/json.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -110,42 +112,47 @@ void TokenStore::reload() {
     m_read_time = ec ? std::filesystem::file_time_type{} : time;
 }
 
-void TokenStore::append_line(const std::string& line) {
-    const bool is_new = !std::filesystem::exists(m_file);
-    std::ofstream out(m_file, std::ios::app);
-    if (!out) {
-        throw std::runtime_error(m_file.string() + ": cannot write the token file");
+namespace {
+
+/// Appends @p line and a newline to @p path, which is created readable by its owner only (mode
+/// 0600 from the start) and begins with @p header when new. @p what names the file in errors.
+void append_private(const std::filesystem::path& path, std::string_view header, std::string_view line,
+                    std::string_view what) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        throw std::runtime_error(path.string() + ": cannot write the " + std::string(what));
     }
-    if (is_new) {
-        ::chmod(m_file.c_str(), 0600);
-        out << "# diachi access tokens: SHA-256 of each token, its role, creation time, label; revocations\n";
+    struct stat info {};
+    std::string text;
+    if (::fstat(fd, &info) == 0 && info.st_size == 0) {
+        text.append(header);
     }
-    out << line << '\n';
-    out.flush();
-    if (!out) {
-        throw std::runtime_error(m_file.string() + ": writing the token file failed");
+    text.append(line).push_back('\n');
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!written) {
+        throw std::runtime_error(path.string() + ": writing the " + std::string(what) + " failed");
     }
 }
 
+}  // namespace
+
+void TokenStore::append_line(const std::string& line) {
+    append_private(m_file, "# diachi access tokens: SHA-256 of each token, its role, creation time, label; revocations\n",
+                   line, "token file");
+}
+
 void TokenStore::audit(std::string_view event, const TokenInfo& info, std::string_view by) {
-    const auto path = audit_path();
-    const bool is_new = !std::filesystem::exists(path);
-    std::ofstream out(path, std::ios::app);
-    if (!out) {
-        throw std::runtime_error(path.string() + ": cannot write the token audit log");
-    }
-    if (is_new) {
-        ::chmod(path.c_str(), 0600);
-    }
-    out << JsonObject{}
-               .field("time_ms", static_cast<long>(now_ms()))
-               .field("event", event)
-               .field("token", info.id)
-               .field("role", name(info.role))
-               .field("label", info.label)
-               .field("by", by)
-               .str()
-        << '\n';
+    append_private(audit_path(), "",
+                   JsonObject{}
+                       .field("time_ms", static_cast<long>(now_ms()))
+                       .field("event", event)
+                       .field("token", info.id)
+                       .field("role", name(info.role))
+                       .field("label", info.label)
+                       .field("by", by)
+                       .str(),
+                   "token audit log");
 }
 
 std::string TokenStore::create(Role role, std::string_view label) {
