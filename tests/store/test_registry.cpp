@@ -3,6 +3,7 @@
 // personal fields, idempotent external ids, persistence, read-only copies.
 
 #include <algorithm>
+#include <array>
 #include <random>
 #include <set>
 
@@ -181,6 +182,20 @@ TEST_F(RegistryTest, ReverseAndWithinAgreeWithBruteForce) {
     for (int i = 0; i < 3000; ++i) {
         batch.push_back(at_point(at(lat(rng), lng(rng))));
     }
+    // Dense villages too: there the nearest household's search steps over many index entries
+    // between the ranges it reads.
+    std::normal_distribution<double> spread(0.0, 0.0004);
+    std::vector<std::pair<double, double>> villages;
+    for (int v = 0; v < 6; ++v) {
+        const double vlat = lat(rng);
+        const double vlng = lng(rng);
+        villages.emplace_back(vlat, vlng);
+        for (int i = 0; i < 500; ++i) {
+            const double dlat = spread(rng);
+            const double dlng = spread(rng);
+            batch.push_back(at_point(at(vlat + dlat, vlng + dlng)));
+        }
+    }
     std::vector<diachi::Result<diachi::store::Registered>> results;
     registry->register_households(batch, &results);
     std::vector<Household> all;
@@ -191,10 +206,17 @@ TEST_F(RegistryTest, ReverseAndWithinAgreeWithBruteForce) {
     all.erase(all.begin());
 
     std::vector<diachi::store::Nearby> nearby;
-    for (int q = 0; q < 100; ++q) {
-        const LatLngE7 p = at(lat(rng), lng(rng));
-        const double reach = q % 2 == 0 ? 2000.0 : 30.0;
-        registry->reverse(p, 5, reach, &nearby);
+    for (int q = 0; q < 300; ++q) {
+        LatLngE7 p = at(lat(rng), lng(rng));
+        if (q % 2 == 1) {
+            const auto& village = villages[static_cast<std::size_t>(q) % villages.size()];
+            const double dlat = spread(rng);
+            const double dlng = spread(rng);
+            p = at(village.first + dlat, village.second + dlng);
+        }
+        const double reach = std::array{2000.0, 30.0, 150.0}[static_cast<std::size_t>(q) % 3];
+        const std::size_t k = std::array<std::size_t, 4>{1, 5, 20, 2}[static_cast<std::size_t>(q) % 4];
+        registry->reverse(p, k, reach, &nearby);
         std::vector<std::pair<double, std::uint64_t>> expected;
         for (const auto& h : all) {
             const double d = diachi::distance_m(p, h.location);
@@ -203,7 +225,7 @@ TEST_F(RegistryTest, ReverseAndWithinAgreeWithBruteForce) {
             }
         }
         std::sort(expected.begin(), expected.end());
-        expected.resize(std::min<std::size_t>(5, expected.size()));
+        expected.resize(std::min(k, expected.size()));
         ASSERT_EQ(nearby.size(), expected.size()) << q;
         for (std::size_t i = 0; i < expected.size(); ++i) {
             EXPECT_EQ(nearby[i].household.id, expected[i].second);

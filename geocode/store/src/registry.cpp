@@ -627,22 +627,24 @@ void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access a
         return;
     }
     // Units are issued 1, 2, 3, ... and code entries are never deleted, so the cell's codes are
-    // units 1..n. Most cells hold one household: read unit 1, and ask the Bloom filters whether
-    // unit 2 may exist (no data block is read when it does not); only then probe on with
-    // MultiGets of eight adjacent keys (they share a block) until the first miss.
+    // units 1..n. Most cells hold one household: read units 1 and 2 in one MultiGet (adjacent
+    // keys share a data block, so it costs one block search, not two); only when unit 2 exists
+    // probe on with MultiGets of eight adjacent keys until the first miss.
     const std::uint64_t base = code.key() & ~unit_mask;
     {
-        rocksdb::PinnableSlice value;
-        const auto status =
-            db->Get(rocksdb::ReadOptions(), cf(cf_codes), be64_key(base | 1), &value);
-        if (status.IsNotFound()) {
-            return;
-        }
-        check(status, "reading a code");
-        visit(base | 1, value.ToStringView());
-        std::string ignored;
-        if (!db->KeyMayExist(rocksdb::ReadOptions(), cf(cf_codes), be64_key(base | 2), &ignored)) {
-            return;
+        const std::array<std::string, 2> keys{be64_key(base | 1), be64_key(base | 2)};
+        const std::array<rocksdb::Slice, 2> slices{keys[0], keys[1]};
+        std::array<rocksdb::PinnableSlice, 2> values;
+        std::array<rocksdb::Status, 2> statuses;
+        db->MultiGet(rocksdb::ReadOptions(), cf(cf_codes), 2, slices.data(), values.data(),
+                     statuses.data(), /*sorted_input=*/true);
+        for (std::uint64_t unit = 1; unit <= 2; ++unit) {
+            const auto& status = statuses[unit - 1];
+            if (status.IsNotFound()) {
+                return;
+            }
+            check(status, "reading a code");
+            visit(base | unit, values[unit - 1].ToStringView());
         }
     }
     constexpr std::size_t probe = 8;
@@ -650,7 +652,7 @@ void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access a
     std::array<rocksdb::Slice, probe> slices;
     std::array<rocksdb::PinnableSlice, probe> values;
     std::array<rocksdb::Status, probe> statuses;
-    for (std::uint64_t first = 2; first <= HouseholdCode::max_unit; first += probe) {
+    for (std::uint64_t first = 3; first <= HouseholdCode::max_unit; first += probe) {
         for (std::size_t i = 0; i < probe; ++i) {
             keys[i] = be64_key(base | (first + i));
             slices[i] = keys[i];
@@ -1179,13 +1181,42 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
     constexpr double e7_per_m = 1e7 / 111'195.0;  // along a meridian (mean Earth radius)
     const std::int64_t lat = point.lat_e7 + detail::lat_offset_e7;
     const std::int64_t lng = point.lng_e7 + detail::lng_offset_e7;
+    // A seek costs as much as stepping over dozens of entries. The iterator stands on the first
+    // entry whose Morton key is >= `lower` (or past the end): a range that starts at or after
+    // `lower` is reached from there, by stepping a few entries, and needs no seek when the gap
+    // before it is empty or short.
+    bool positioned = false;
+    std::uint64_t lower = 0;
+    const auto position = [&](std::uint64_t begin) {
+        if (positioned && lower <= begin) {
+            constexpr int max_steps = 16;
+            for (int step = 0; it->Valid(); ++step) {
+                const std::uint64_t m = detail::get_be64(it->key().ToStringView());
+                if (m >= begin) {
+                    return;
+                }
+                if (step == max_steps) {
+                    break;
+                }
+                it->Next();
+                lower = m + 1;
+            }
+            if (!it->Valid() && it->status().ok()) {
+                return;  // nothing at or after `lower`, so nothing in the range
+            }
+        }
+        it->Seek(be64_key(begin));
+        positioned = true;
+        lower = begin;
+    };
     const auto scan = [&](const detail::MortonRange& range, double limit_m) {
-        for (it->Seek(be64_key(range.begin)); it->Valid(); it->Next()) {
+        for (position(range.begin); it->Valid(); it->Next()) {
             const std::string_view key = it->key().ToStringView();
             const std::uint64_t m = detail::get_be64(key);
             if (range.end != 0 && m >= range.end) {
                 break;
             }
+            lower = m + 1;  // once the loop steps past this entry
             const double d = distance_m(point, detail::location_of_morton(m));
             if (d <= limit_m) {
                 candidates.push_back(
