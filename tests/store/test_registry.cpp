@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <array>
 #include <random>
+#include <cmath>
+#include <map>
 #include <set>
 
 #include <gtest/gtest.h>
 
 #include <diachi/store/registry.hpp>
+#include <diachi/web_mercator.hpp>
 
 #include "../sample_zones.hpp"
 
@@ -252,6 +255,84 @@ TEST_F(RegistryTest, ReverseAndWithinAgreeWithBruteForce) {
         }
         EXPECT_EQ(got, expected) << q;
     }
+}
+
+TEST_F(RegistryTest, TheDensityIndexCountsEveryActiveHousehold) {
+    std::mt19937_64 rng(21);
+    std::uniform_real_distribution<double> lat(20.21, 20.29);
+    std::uniform_real_distribution<double> lng(105.81, 105.89);
+    std::vector<Registration> batch;
+    for (int i = 0; i < 2000; ++i) {
+        const double a = lat(rng);
+        const double b = lng(rng);
+        batch.push_back(at_point(at(a, b)));
+    }
+    std::vector<diachi::Result<diachi::store::Registered>> results;
+    registry->register_households(batch, &results);
+    std::vector<Household> all;
+    for (const auto& r : results) {
+        all.push_back(r.value().household);
+    }
+    for (std::size_t i = 0; i < 100; ++i) {
+        ASSERT_TRUE(registry->retire(all[i].id, "tester", ""));
+        const double a = lat(rng);
+        const double b = lng(rng);
+        all[100 + i] = registry->move(all[100 + i].id, at(a, b), "tester").value();
+    }
+    all.erase(all.begin(), all.begin() + 100);
+
+    for (const std::uint32_t level : Registry::density_levels) {
+        struct Sum {
+            std::uint64_t count = 0;
+            double x = 0.0;
+            double y = 0.0;
+        };
+        std::map<std::pair<std::uint32_t, std::uint32_t>, Sum> expected;
+        const double side = std::ldexp(1.0, static_cast<int>(level));
+        std::uint32_t x0 = UINT32_MAX, y0 = UINT32_MAX, x1 = 0, y1 = 0;
+        for (const auto& h : all) {
+            const double wx = diachi::world_x(h.location.lng_deg());
+            const double wy = diachi::world_y(h.location.lat_deg());
+            const auto cx = static_cast<std::uint32_t>(std::floor(wx * side));
+            const auto cy = static_cast<std::uint32_t>(std::floor(wy * side));
+            Sum& s = expected[{cy, cx}];
+            ++s.count;
+            s.x += wx;
+            s.y += wy;
+            x0 = std::min(x0, cx);
+            y0 = std::min(y0, cy);
+            x1 = std::max(x1, cx);
+            y1 = std::max(y1, cy);
+        }
+        std::map<std::pair<std::uint32_t, std::uint32_t>, diachi::store::DensityCell> got;
+        std::pair<std::uint32_t, std::uint32_t> last{0, 0};
+        registry->density(level, x0, y0, x1, y1, [&](const diachi::store::DensityCell& c) {
+            EXPECT_TRUE(got.empty() || std::pair(c.y, c.x) > last) << "row by row";
+            last = {c.y, c.x};
+            got[{c.y, c.x}] = c;
+            return true;
+        });
+        ASSERT_EQ(got.size(), expected.size()) << "level " << level;
+        for (const auto& [cell, sum] : expected) {
+            const auto it = got.find(cell);
+            ASSERT_NE(it, got.end());
+            EXPECT_EQ(it->second.count, sum.count);
+            EXPECT_NEAR(it->second.mean_x, sum.x / static_cast<double>(sum.count), 1e-9);
+            EXPECT_NEAR(it->second.mean_y, sum.y / static_cast<double>(sum.count), 1e-9);
+        }
+        // A box of one cell reads that cell alone.
+        const auto& [one, one_sum] = *expected.begin();
+        std::size_t visits = 0;
+        registry->density(level, one.second, one.first, one.second, one.first,
+                          [&](const diachi::store::DensityCell& c) {
+                              ++visits;
+                              EXPECT_EQ(c.count, one_sum.count);
+                              return true;
+                          });
+        EXPECT_EQ(visits, 1U);
+    }
+    EXPECT_THROW(registry->density(14, 0, 0, 1, 1, [](const auto&) { return true; }),
+                 std::invalid_argument);
 }
 
 TEST_F(RegistryTest, HistoryRecordsEveryChange) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <rocksdb/db.h>
+#include <rocksdb/merge_operator.h>
 
 #include <diachi/store/registry.hpp>
 
@@ -34,18 +35,35 @@ std::uint64_t from_be64(std::string_view s) {
     return v;
 }
 
+/// Keeps merge operands as they are (a merge that has to happen fails).
+class NoMerge final : public rocksdb::MergeOperator {
+public:
+    bool FullMergeV2(const MergeOperationInput&, MergeOperationOutput*) const override {
+        return false;
+    }
+    const char* Name() const override { return "diachi.test.NoMerge"; }
+};
+
 /// The store's RocksDB, opened directly with every column family, to damage it.
 class RawStore {
 public:
     explicit RawStore(const std::string& path) {
         std::vector<std::string> names;
         EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+        // The registry's merge operators are not here. Without one, recovery stops at the
+        // first merge in the log and drops what follows: give every family one that never
+        // merges, and leave the log unflushed, for the registry to read.
         std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
         for (const auto& name : names) {
-            descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+            rocksdb::ColumnFamilyOptions family;
+            family.merge_operator = std::make_shared<NoMerge>();
+            descriptors.emplace_back(name, family);
         }
+        rocksdb::DBOptions options;
+        options.avoid_flush_during_recovery = true;
+        options.avoid_flush_during_shutdown = true;
         rocksdb::DB* db = nullptr;
-        const auto status = rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &m_handles, &db);
+        const auto status = rocksdb::DB::Open(options, path, descriptors, &m_handles, &db);
         EXPECT_TRUE(status.ok()) << status.ToString();
         m_db.reset(db);
         m_names = names;
@@ -69,6 +87,10 @@ public:
     }
     void remove(const std::string& family_name, const std::string& key) {
         ASSERT_TRUE(m_db->Delete(rocksdb::WriteOptions(), family(family_name), key).ok());
+    }
+    void drop(const std::string& family_name) {
+        auto* handle = family(family_name);
+        ASSERT_TRUE(m_db->DropColumnFamily(handle).ok());
     }
     /// The first key of @p family_name.
     std::string first_key(const std::string& family_name) {
@@ -140,8 +162,65 @@ protected:
 
 TEST_F(StoreCheckTest, AMissingSpatialEntryIsFound) {
     const auto report = damaged([](RawStore& raw) { raw.remove("spatial", raw.first_key("spatial")); });
-    EXPECT_EQ(report.problem_count, 1U);
+    // The record, and the density index at each of its levels, disagree with the spatial index.
+    EXPECT_EQ(report.problem_count, 1U + Registry::density_levels.size());
+    EXPECT_EQ(report.density_mismatches, Registry::density_levels.size());
     EXPECT_TRUE(mentions(report, "not in the spatial index")) << report.problems.front();
+}
+
+TEST_F(StoreCheckTest, AWrongDensityCountIsFound) {
+    // The key of the first cell of the coarsest level: level, row, column (codec: density_index).
+    std::string key;
+    {
+        diachi::store::RegistryOptions read_only;
+        read_only.read_only = true;
+        const Registry registry(dir / "store", read_only);
+        const std::uint32_t level = Registry::density_levels.front();
+        registry.density(level, 0, 0, (1U << level) - 1, (1U << level) - 1,
+                         [&](const diachi::store::DensityCell& c) {
+                             key = std::string(1, static_cast<char>(level)) + be64(c.y).substr(4) +
+                                   be64(c.x).substr(4);
+                             return false;
+                         });
+    }
+    ASSERT_EQ(key.size(), 9U);
+    const auto report = damaged([&](RawStore& raw) { raw.put("density", key, std::string(24, '\0')); });
+    EXPECT_EQ(report.density_mismatches, 1U);
+    EXPECT_TRUE(mentions(report, "density cell " + std::to_string(Registry::density_levels.front()) + "/"))
+        << report.problems.front();
+    EXPECT_TRUE(mentions(report, "counts 0 households, the spatial index "));
+}
+
+TEST_F(StoreCheckTest, AFormat3StoreGetsItsDensityIndexWhenOpenedWritable) {
+    {
+        RawStore raw(dir / "store");
+        raw.drop("density");
+        raw.put("default", "format", "diachi-registry-3");
+    }
+    diachi::store::RegistryOptions read_only;
+    read_only.read_only = true;
+    try {
+        Registry registry(dir / "store", read_only);
+        ADD_FAILURE() << "a format-3 store opened read-only";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("open it writable once to upgrade it"), std::string::npos)
+            << e.what();
+    }
+    {
+        Registry registry(dir / "store");  // upgrades
+    }
+    Registry registry(dir / "store", read_only);
+    const auto report = registry.check();
+    EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
+    for (const std::uint32_t level : Registry::density_levels) {
+        std::uint64_t total = 0;
+        registry.density(level, 0, 0, (1U << level) - 1, (1U << level) - 1,
+                         [&](const diachi::store::DensityCell& c) {
+                             total += c.count;
+                             return true;
+                         });
+        EXPECT_EQ(total, 39U) << "level " << level;  // 40 registered, 1 retired
+    }
 }
 
 TEST_F(StoreCheckTest, AGapInHistoryIsFound) {

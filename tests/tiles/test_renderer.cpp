@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -183,6 +184,65 @@ TEST_F(TilesTest, ClustersBelowTheDetailZoomCountEveryHousehold) {
         EXPECT_EQ(total, ids.size()) << "zoom " << z;
         EXPECT_GT(clusters, 0U) << "zoom " << z;
     }
+}
+
+TEST_F(TilesTest, TheDensityIndexGivesTheClustersOfReadingEveryHousehold) {
+    RendererOptions by_index;
+    by_index.density_index_above = 0;
+    RendererOptions by_reading;
+    by_reading.density_index_above = std::numeric_limits<std::size_t>::max();
+    const TileRenderer indexed(*registry, by_index);
+    const TileRenderer reading(*registry, by_reading);
+    const auto compare = [&](const std::string& when) {
+        std::size_t from_index = 0;
+        std::size_t drawn = 0;
+        for (std::uint32_t z = 5; z <= 13; ++z) {
+            const TileId nw = diachi::tiles::tile_at(z, 20.40, 105.80);
+            const TileId se = diachi::tiles::tile_at(z, 20.20, 106.05);
+            for (std::uint32_t y = nw.y; y <= se.y; ++y) {
+                for (std::uint32_t x = nw.x; x <= se.x; ++x) {
+                    const TileId tile{z, x, y};
+                    diachi::tiles::RenderStats stats;
+                    const auto a = render(indexed, tile, LayerSet::parse("households"), &stats);
+                    const auto b = render(reading, tile, LayerSet::parse("households"));
+                    const bool indexed_tile = stats.density_cells_read > 0;
+                    const auto* la = a.layer("households");
+                    const auto* lb = b.layer("households");
+                    ASSERT_EQ(la == nullptr, lb == nullptr) << when << " " << diachi::tiles::to_string(tile);
+                    if (la == nullptr) {
+                        continue;
+                    }
+                    // Low zooms have no lone households: the index draws them all.
+                    if (z <= 9) {
+                        ++drawn;
+                        from_index += indexed_tile ? 1 : 0;
+                    }
+                    ASSERT_EQ(la->features.size(), lb->features.size()) << when << " " << diachi::tiles::to_string(tile);
+                    for (std::size_t i = 0; i < la->features.size(); ++i) {
+                        const auto& fa = la->features[i];
+                        const auto& fb = lb->features[i];
+                        EXPECT_EQ(fa.id, fb.id);
+                        EXPECT_EQ(fa.properties, fb.properties);
+                        // Mean positions from fixed-point sums: within a unit of the tile.
+                        const mvt::Point pa = fa.geometry.at(0).at(0);
+                        const mvt::Point pb = fb.geometry.at(0).at(0);
+                        EXPECT_LE(std::abs(pa.x - pb.x), 1) << diachi::tiles::to_string(tile);
+                        EXPECT_LE(std::abs(pa.y - pb.y), 1) << diachi::tiles::to_string(tile);
+                    }
+                }
+            }
+        }
+        EXPECT_EQ(from_index, drawn) << when;
+        EXPECT_GT(drawn, 0U);
+    };
+    compare("as registered");
+    // Moves and retirements update the index in the same write.
+    const auto first = *ids.begin();
+    ASSERT_TRUE(registry->retire(first, "tester", "gone"));
+    const auto second = *std::next(ids.begin());
+    ASSERT_TRUE(registry->move(second, LatLngE7::from_degrees(20.30, 105.95).value(), "tester"));
+    compare("after a move and a retirement");
+    EXPECT_TRUE(registry->check().ok());
 }
 
 TEST_F(TilesTest, ATileOverItsByteBudgetIsClusteredCoarser) {

@@ -37,6 +37,16 @@ struct HouseholdPoint {
     HouseholdCode code;
 };
 
+// A cluster of households: the cells of the cluster grid (world-aligned, `cell` units a side at
+// the tile's zoom), keyed row << 26 | column.
+struct Cluster {
+    std::uint32_t count = 0;
+    double sum_x = 0.0;
+    double sum_y = 0.0;
+    std::size_t first = 0;  // the index of its first household (in the households read)
+};
+using ClusterMap = std::unordered_map<std::uint64_t, Cluster>;
+
 // Cluster ids are set apart from household ids by bit 52: every id stays exact in a JavaScript
 // number (MapLibre's feature ids), and cluster keys take at most 2 x 21 bits below it.
 constexpr std::uint64_t cluster_id_bit = std::uint64_t{1} << 52;
@@ -214,10 +224,111 @@ std::size_t write_shapes(const detail::ZoneShapes& all, const std::vector<Shape>
 }
 
 std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
-                             std::vector<HouseholdPoint>* households, mvt::LayerWriter* layer);
+                             std::vector<HouseholdPoint>* households, ClusterMap* clusters,
+                             mvt::LayerWriter* layer);
 std::size_t write_labels(const RendererOptions& options, const detail::ZoneShapes& shapes,
                          const TileFrame& frame, mvt::LayerWriter* layer);
 std::size_t write_grid(const TileFrame& frame, mvt::LayerWriter* layer);
+
+// The clusters of the households in @p box (whole cluster cells) from the registry's density
+// index, when the box holds more than options.density_index_above households and the cluster
+// grid is a power of two no finer than the index's finest level. A cluster of one household
+// needs the household itself: it is read from the store (and past 64 of them, reading every
+// household costs less, so false is returned). False: read the households instead.
+bool clusters_from_density(const store::Registry& registry, const RendererOptions& options,
+                           const TileFrame& frame, std::uint32_t cell, const WorldBox& box,
+                           ClusterMap* clusters, std::vector<HouseholdPoint>* households,
+                           RenderStats* stats) {
+    const double cells_per_world = frame.scale() / cell;
+    int exponent = 0;
+    if (std::frexp(cells_per_world, &exponent) != 0.5) {
+        return false;
+    }
+    const auto grid_level = static_cast<std::uint32_t>(exponent - 1);  // 2^grid_level a side
+    const auto& levels = store::Registry::density_levels;
+    const auto level_it = std::find_if(levels.begin(), levels.end(),
+                                       [&](std::uint32_t l) { return l >= grid_level; });
+    if (level_it == levels.end()) {
+        return false;
+    }
+    // The cells of @p level meeting the box.
+    struct Range {
+        std::uint32_t x0, y0, x1, y1;
+    };
+    const auto range_at = [&](std::uint32_t level) {
+        const double side = std::ldexp(1.0, static_cast<int>(level));
+        const auto index = [&](double w, double nudge) {
+            return static_cast<std::uint32_t>(std::clamp(std::floor(w * side + nudge), 0.0, side - 1.0));
+        };
+        // The box is whole cluster cells: its far edges belong to the next cells.
+        return Range{index(box.min_x, 0.0), index(box.min_y, 0.0), index(box.max_x, -1e-9),
+                     index(box.max_y, -1e-9)};
+    };
+
+    // Is the box heavy? Ask the coarsest level, stopping once past the threshold.
+    std::uint64_t estimate = 0;
+    const Range coarse = range_at(levels.front());
+    registry.density(levels.front(), coarse.x0, coarse.y0, coarse.x1, coarse.y1,
+                     [&](const store::DensityCell& c) {
+                         estimate += c.count;
+                         return estimate <= options.density_index_above;
+                     });
+    if (estimate <= options.density_index_above) {
+        return false;
+    }
+
+    const std::uint32_t shift = *level_it - grid_level;
+    const Range fine = range_at(*level_it);
+    std::size_t cells_read = 0;
+    registry.density(*level_it, fine.x0, fine.y0, fine.x1, fine.y1, [&](const store::DensityCell& c) {
+        ++cells_read;
+        Cluster& cluster = (*clusters)[(std::uint64_t{c.y >> shift} << 26) | (c.x >> shift)];
+        cluster.count += static_cast<std::uint32_t>(c.count);
+        cluster.sum_x += c.mean_x * static_cast<double>(c.count);
+        cluster.sum_y += c.mean_y * static_cast<double>(c.count);
+        return true;
+    });
+
+    // Clusters of one household are drawn as the household.
+    std::vector<std::uint64_t> singles;
+    for (const auto& [key, c] : *clusters) {
+        if (c.count == 1 && frame.inside(frame.to_tile(c.sum_x, c.sum_y))) {
+            singles.push_back(key);
+        }
+    }
+    constexpr std::size_t max_singles = 64;
+    if (singles.size() > max_singles) {
+        return false;
+    }
+    for (const std::uint64_t key : singles) {
+        const double cx = static_cast<double>(key & ((std::uint64_t{1} << 26) - 1));
+        const double cy = static_cast<double>(key >> 26);
+        const WorldBox cell_box{cx / cells_per_world, cy / cells_per_world,
+                                (cx + 1) / cells_per_world, (cy + 1) / cells_per_world};
+        Cluster& c = (*clusters)[key];
+        bool found = false;
+        registry.within(degrees_of(cell_box), [&](const store::HouseholdPoint& p) {
+            const HouseholdPoint h{p.id, world_x(p.location.lng_deg()),
+                                   world_y(p.location.lat_deg()), p.code};
+            if (static_cast<std::uint64_t>(h.wx * cells_per_world) != static_cast<std::uint64_t>(cx) ||
+                static_cast<std::uint64_t>(h.wy * cells_per_world) != static_cast<std::uint64_t>(cy)) {
+                return true;  // on the box's edge, in the next cell
+            }
+            c.first = households->size();
+            c.sum_x = h.wx;
+            c.sum_y = h.wy;
+            households->push_back(h);
+            found = true;
+            return false;
+        });
+        if (!found) {
+            clusters->erase(key);
+        }
+    }
+    stats->density_cells_read = cells_read;
+    stats->households_read = households->size();
+    return true;
+}
 
 }  // namespace
 
@@ -235,6 +346,7 @@ RenderStats TileRenderer::render(TileId tile, LayerSet layers, std::string* out)
     }
 
     std::vector<HouseholdPoint> households;
+    ClusterMap clusters;
     std::uint32_t cell = full_detail ? 0 : m_options.cluster_cell;
     RenderStats stats;
     for (;;) {
@@ -253,12 +365,19 @@ RenderStats TileRenderer::render(TileId tile, LayerSet layers, std::string* out)
                 box.max_y = std::ceil(box.max_y / side) * side;
             }
             households.clear();
-            m_registry.within(degrees_of(box), [&](const store::HouseholdPoint& p) {
-                households.push_back(HouseholdPoint{p.id, world_x(p.location.lng_deg()),
-                                                    world_y(p.location.lat_deg()), p.code});
-                return true;
-            });
-            stats.households_read = households.size();
+            clusters.clear();
+            if (full_detail || !clusters_from_density(m_registry, m_options, frame, cell, box,
+                                                      &clusters, &households, &stats)) {
+                clusters.clear();
+                households.clear();
+                m_registry.within(degrees_of(box), [&](const store::HouseholdPoint& p) {
+                    households.push_back(HouseholdPoint{p.id, world_x(p.location.lng_deg()),
+                                                        world_y(p.location.lat_deg()), p.code});
+                    return true;
+                });
+                stats.households_read = households.size();
+                stats.density_cells_read = 0;
+            }
         }
         {
             mvt::TileWriter writer(out);
@@ -296,7 +415,7 @@ RenderStats TileRenderer::render(TileId tile, LayerSet layers, std::string* out)
             if (layers.contains(Layer::households)) {
                 mvt::LayerWriter layer(writer, "households", m_options.extent);
                 stats.features[static_cast<std::size_t>(Layer::households)] =
-                    write_households(frame, cell, &households, &layer);
+                    write_households(frame, cell, &households, &clusters, &layer);
             }
             if (layers.contains(Layer::labels) && shapes) {
                 mvt::LayerWriter layer(writer, "labels", m_options.extent);
@@ -324,7 +443,8 @@ RenderStats TileRenderer::render(TileId tile, LayerSet layers, std::string* out)
 namespace {
 
 std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
-                             std::vector<HouseholdPoint>* households, mvt::LayerWriter* layer) {
+                             std::vector<HouseholdPoint>* households, ClusterMap* clusters,
+                             mvt::LayerWriter* layer) {
     // Households per 11-digit cell, for "units".
     std::unordered_map<std::uint64_t, std::uint32_t> units;
     units.reserve(households->size());
@@ -352,29 +472,25 @@ std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
         }
         return written;
     }
-    struct Cluster {
-        std::uint32_t count = 0;
-        double sum_x = 0.0;
-        double sum_y = 0.0;
-        std::size_t first = 0;
-    };
-    std::unordered_map<std::uint64_t, Cluster> clusters;
-    clusters.reserve(households->size() / 4 + 16);
-    const double cells_per_world = frame.scale() / cell;
-    for (std::size_t i = 0; i < households->size(); ++i) {
-        const HouseholdPoint& h = (*households)[i];
-        const auto cx = static_cast<std::uint64_t>(h.wx * cells_per_world);
-        const auto cy = static_cast<std::uint64_t>(h.wy * cells_per_world);
-        Cluster& c = clusters[(cy << 26) | cx];
-        if (c.count++ == 0) {
-            c.first = i;
+    if (clusters->empty()) {
+        // Cluster the households read (the density index did not give the clusters).
+        clusters->reserve(households->size() / 4 + 16);
+        const double cells_per_world = frame.scale() / cell;
+        for (std::size_t i = 0; i < households->size(); ++i) {
+            const HouseholdPoint& h = (*households)[i];
+            const auto cx = static_cast<std::uint64_t>(h.wx * cells_per_world);
+            const auto cy = static_cast<std::uint64_t>(h.wy * cells_per_world);
+            Cluster& c = (*clusters)[(cy << 26) | cx];
+            if (c.count++ == 0) {
+                c.first = i;
+            }
+            c.sum_x += h.wx;
+            c.sum_y += h.wy;
         }
-        c.sum_x += h.wx;
-        c.sum_y += h.wy;
     }
     std::vector<std::pair<std::uint64_t, const Cluster*>> ordered;
-    ordered.reserve(clusters.size());
-    for (const auto& [key, c] : clusters) {
+    ordered.reserve(clusters->size());
+    for (const auto& [key, c] : *clusters) {
         ordered.emplace_back(key, &c);
     }
     std::sort(ordered.begin(), ordered.end());

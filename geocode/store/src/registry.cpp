@@ -24,6 +24,7 @@
 #include <diachi/text.hpp>
 
 #include "codec_internal.hpp"
+#include "density_index.hpp"
 #include "search_index.hpp"
 
 namespace diachi::store {
@@ -75,17 +76,20 @@ enum Family : std::size_t {
     cf_history,
     cf_zones,
     cf_search,
+    cf_density,
     cf_count
 };
 constexpr std::array<const char*, cf_count> family_names = {
     "default", "households", "personal", "codes", "spatial", "external", "history", "zones",
-    "search"};
+    "search",  "density"};
 
 constexpr std::string_view key_next_id = "next_id";
 constexpr std::string_view key_prefixes = "prefixes";
 constexpr std::string_view key_old_units = "old_units";
 constexpr std::string_view key_format = "format";
-constexpr std::string_view format_version = "diachi-registry-3";
+constexpr std::string_view format_version = "diachi-registry-4";
+// Format 3 lacks the density index; opening it writable builds the index and moves it to 4.
+constexpr std::string_view format_version_3 = "diachi-registry-3";
 
 constexpr std::uint64_t unit_mask = 0x3FFF;  // the unit's bits in HouseholdCode::key()
 
@@ -262,6 +266,8 @@ struct Registry::Impl {
     }
 
     void open();
+    /// Builds the density index from the spatial index (upgrading a format-3 store).
+    void build_density_index();
     void load_zones();
     /// Makes @p index the current zones (with their province_key() names beside it).
     void install_zones(std::shared_ptr<const geography::ZoneIndex> index);
@@ -321,6 +327,27 @@ Error Registry::Impl::begin_change(std::uint64_t id, Household* h) const {
     return Error{};
 }
 
+void Registry::Impl::build_density_index() {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf(cf_spatial)));
+    rocksdb::WriteBatch batch;
+    detail::DensityBatch density(&batch, cf(cf_density));
+    std::size_t pending = 0;
+    const auto flush = [&] {
+        density.finish();
+        check(db->Write(write_options, &batch), "writing the density index");
+        batch.Clear();
+        pending = 0;
+    };
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        density.add(detail::location_of_morton(detail::get_be64(it->key().ToStringView())), +1);
+        if (++pending == 100'000) {
+            flush();
+        }
+    }
+    check(it->status(), "reading the spatial index");
+    flush();
+}
+
 void Registry::Impl::open() {
     rocksdb::Options db_options;
     db_options.create_if_missing = options.create_if_missing && !options.read_only;
@@ -363,7 +390,21 @@ void Registry::Impl::open() {
     // Every registration adds one operand to its areas' counters: fold them in the memtable as
     // they come, so that reads never merge long chains.
     descriptors[cf_search].options.max_successive_merges = 4;
+    descriptors[cf_density].options.merge_operator = detail::density_merge_operator();
+    descriptors[cf_density].options.max_successive_merges = 4;
     rocksdb::Status status;
+    if (options.read_only || !options.follower_dir.empty()) {
+        std::vector<std::string> existing;
+        if (rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(db_options), path, &existing).ok() &&
+            std::find(existing.begin(), existing.end(), family_names[cf_search]) != existing.end() &&
+            std::find(existing.begin(), existing.end(), family_names[cf_density]) ==
+                existing.end()) {
+            throw std::runtime_error(
+                path + ": the registry has format '" + std::string(format_version_3) +
+                "', without the density index; open it writable once to upgrade it (any write "
+                "command does, e.g. `diachi backup`)");
+        }
+    }
     if (!options.follower_dir.empty()) {
         db_options.max_open_files = -1;  // a secondary instance keeps every file open
         status = rocksdb::DB::OpenAsSecondary(rocksdb::DBOptions(db_options), path, options.follower_dir,
@@ -389,6 +430,12 @@ void Registry::Impl::open() {
               "writing the format");
     } else {
         check(status, "reading the format");
+        if (value == format_version_3 && !options.read_only && options.follower_dir.empty()) {
+            build_density_index();
+            check(db->Put(write_options, cf(cf_default), key_format, format_version),
+                  "writing the format");
+            value = format_version;
+        }
         if (value != format_version) {
             throw std::runtime_error(path + ": not a registry of this version (format '" + value +
                                      "', expected '" + std::string(format_version) + "')");
@@ -909,6 +956,7 @@ void Registry::register_households(std::span<const Registration> registrations,
 
     rocksdb::WriteBatch batch;
     detail::SearchBatch search(&batch, m_impl->cf(cf_search));
+    detail::DensityBatch density(&batch, m_impl->cf(cf_density));
     std::unordered_map<std::uint64_t, std::uint16_t> units;       // cell base -> last unit
     std::unordered_map<std::string, std::size_t> batch_external;  // key -> index in out
     std::unique_ptr<rocksdb::Iterator> codes;  // made by last_unit() when a cell is not new
@@ -984,6 +1032,7 @@ void Registry::register_households(std::span<const Registration> registrations,
         m_impl->check(batch.Put(m_impl->cf(cf_spatial), spatial_key(h.location, h.id),
                                 be64_key(h.code.key())),
                       "batching");
+        density.add(h.location, +1);
         if (!external_keys[i].empty()) {
             m_impl->check(batch.Put(m_impl->cf(cf_external), external_keys[i], be64_key(h.id)),
                           "batching");
@@ -994,6 +1043,7 @@ void Registry::register_households(std::span<const Registration> registrations,
         out->push_back(Registered{std::move(h), true});
     }
     search.finish(&m_impl->vocabulary);
+    density.finish();
     if (next_id != m_impl->next_id) {
         m_impl->check(batch.Put(m_impl->cf(cf_default), key_next_id, be64_key(next_id)),
                       "batching");
@@ -1290,6 +1340,20 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
     }
 }
 
+void Registry::density(std::uint32_t level, std::uint32_t x0, std::uint32_t y0,
+                       std::uint32_t x1, std::uint32_t y1,
+                       const std::function<bool(const DensityCell&)>& visit) const {
+    quiet_perf_context();
+    if (std::find(density_levels.begin(), density_levels.end(), level) == density_levels.end()) {
+        throw std::invalid_argument("density level " + std::to_string(level) +
+                                    " is not indexed (levels 13, 15, 17, 19, 21)");
+    }
+    if (x0 > x1 || y0 > y1) {
+        return;
+    }
+    detail::read_density(m_impl->db, m_impl->cf(cf_density), level, x0, y0, x1, y1, visit);
+}
+
 void Registry::within(const geography::Bounds& box,
                       const std::function<bool(const HouseholdPoint&)>& visit) const {
     quiet_perf_context();
@@ -1399,6 +1463,12 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     m_impl->check(
         batch.Put(m_impl->cf(cf_spatial), spatial_key(location, id), be64_key(h.code.key())),
         "batching");
+    {
+        detail::DensityBatch density(&batch, m_impl->cf(cf_density));
+        density.add(old_location, -1);
+        density.add(location, +1);
+        density.finish();
+    }
     m_impl->put_changed_household(&batch, h, before);
     m_impl->append_history(&batch, h, HistoryAction::moved, actor,
                            "code " + std::string(old_code.canonical().view()) + " -> " +
@@ -1423,6 +1493,11 @@ Result<Household> Registry::retire(std::uint64_t id, std::string_view actor,
     h.status = HouseholdStatus::retired;
     rocksdb::WriteBatch batch;
     m_impl->check(batch.Delete(m_impl->cf(cf_spatial), spatial_key(h.location, id)), "batching");
+    {
+        detail::DensityBatch density(&batch, m_impl->cf(cf_density));
+        density.add(h.location, -1);
+        density.finish();
+    }
     m_impl->put_changed_household(&batch, h, before);
     m_impl->append_history(&batch, h, HistoryAction::retired, actor,
                            "retired: " + std::string(reason));
@@ -1677,18 +1752,52 @@ StoreCheck Registry::check() const {
         }
     });
 
-    // Every spatial entry names an active household at that place.
+    // Every spatial entry names an active household at that place; the density index counts
+    // exactly the spatial entries.
+    rocksdb::WriteBatch unused;
+    detail::DensityBatch expected_density(&unused, impl.cf(cf_density));
     iterate(cf_spatial, [&](std::string_view key, std::string_view code_key) {
         ++report.spatial_entries;
         if (key.size() != 16 || code_key.size() != 8) {
             return problem("spatial index: an entry of " + std::to_string(key.size()) + " bytes");
         }
+        expected_density.add(detail::location_of_morton(detail::get_be64(key)), +1);
         const std::uint64_t id = detail::get_be64(key, 8);
         if (!get(cf_households, be64_key(id), &other) || other != code_key) {
             problem("spatial index: an entry for household " + std::to_string(id) + " with code " +
                     code_text(detail::get_be64(code_key)) + ", which is not that household's code");
         }
     });
+
+    auto expected_cells = expected_density.cells();
+    const auto cell_name = [](std::string_view key) {
+        return key.size() == 9 ? "density cell " + std::to_string(static_cast<std::uint8_t>(key[0])) +
+                                     "/" + std::to_string(detail::get_be32(key, 5)) + "/" +
+                                     std::to_string(detail::get_be32(key, 1))
+                               : "density index: a key of " + std::to_string(key.size()) + " bytes";
+    };
+    iterate(cf_density, [&](std::string_view key, std::string_view entry) {
+        detail::DensityValue stored;
+        if (key.size() != 9 || !detail::decode_density(entry, &stored)) {
+            return problem(cell_name(key) + ": does not decode");
+        }
+        detail::DensityValue expected;
+        if (const auto it = expected_cells.find(std::string(key)); it != expected_cells.end()) {
+            expected = it->second;
+            expected_cells.erase(it);
+        }
+        if (stored.count != expected.count || stored.sum_x != expected.sum_x ||
+            stored.sum_y != expected.sum_y) {
+            ++report.density_mismatches;
+            problem(cell_name(key) + ": counts " + std::to_string(stored.count) + " households, the spatial index " +
+                    std::to_string(expected.count));
+        }
+    });
+    for (const auto& [key, expected] : expected_cells) {
+        ++report.density_mismatches;
+        problem(cell_name(key) + ": missing, the spatial index has " + std::to_string(expected.count) +
+                " households there");
+    }
 
     iterate(cf_external, [&](std::string_view key, std::string_view id_key) {
         ++report.external_ids;

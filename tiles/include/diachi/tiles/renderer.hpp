@@ -37,6 +37,10 @@ struct RendererOptions {
     std::uint32_t households_detail_zoom = 14;
     /// Side of the cluster grid's cells below the detail zoom. Default 16 (256 x 256 a tile).
     std::uint32_t cluster_cell = 16;
+    /// Below the detail zoom, a tile whose buffered box holds more households than this is
+    /// clustered from the registry's density index (store::Registry::density()) rather than by
+    /// reading every household: the same clusters, read as counts. Default 20,000.
+    std::size_t density_index_above = 20'000;
     /// Byte budget of a tile, gzipped. Default 500 KiB (tippecanoe's).
     std::size_t max_tile_bytes = 500 * 1024;
     /// Zoom from which communes are drawn. Default 7.
@@ -58,6 +62,8 @@ struct RenderStats {
     std::array<std::size_t, all_layers.size()> features{};
     /// Households read from the store.
     std::size_t households_read = 0;
+    /// Cells read from the density index (0 when the households were read one by one).
+    std::size_t density_cells_read = 0;
     /// The cluster cell used (0 at and above the detail zoom).
     std::uint32_t cluster_cell = 0;
     /// The tile's size, and its gzipped size when it was measured (the raw size exceeded the

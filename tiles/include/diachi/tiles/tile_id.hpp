@@ -11,14 +11,19 @@
 #include <string>
 
 #include <diachi/geography/zone_index.hpp>
+#include <diachi/web_mercator.hpp>
 
 namespace diachi::tiles {
 
 /// The highest zoom diachi renders (tiles of about 10 m at the equator).
 inline constexpr std::uint32_t max_zoom = 22;
 
-/// Web Mercator cuts the world at this latitude (degrees) so that it is square.
-inline constexpr double max_latitude_deg = 85.05112877980659;
+// The projection onto the world's unit square (diachi/web_mercator.hpp), named here too.
+using diachi::lat_of_world_y;
+using diachi::lng_of_world_x;
+using diachi::max_latitude_deg;
+using diachi::world_x;
+using diachi::world_y;
 
 /// A tile: zoom, column from the west, row from the north.
 struct TileId {
@@ -36,15 +41,6 @@ struct TileId {
 
 /// "z/x/y".
 [[nodiscard]] std::string to_string(TileId tile);
-
-/// The world's x (0 at 180 W, 1 at 180 E) of a longitude in degrees.
-[[nodiscard]] double world_x(double lng_deg) noexcept;
-/// The world's y (0 at max_latitude_deg N, 1 at its south) of a latitude in degrees, clamped.
-[[nodiscard]] double world_y(double lat_deg) noexcept;
-/// The inverse of world_x(): degrees of longitude.
-[[nodiscard]] double lng_of_world_x(double x) noexcept;
-/// The inverse of world_y(): degrees of latitude.
-[[nodiscard]] double lat_of_world_y(double y) noexcept;
 
 /// The tile's box in degrees.
 [[nodiscard]] geography::Bounds bounds_deg(TileId tile) noexcept;

@@ -16,6 +16,7 @@
 ///
 /// Thread safety: every member is safe to call from several threads; writes are serialised.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -72,6 +73,7 @@ struct StoreCheck {
     std::uint64_t spatial_entries = 0;
     std::uint64_t external_ids = 0;
     std::uint64_t history_events = 0;
+    std::uint64_t density_mismatches = 0;  ///< density cells that disagree with the spatial index
     std::uint64_t problem_count = 0;    ///< every problem found
     std::vector<std::string> problems;  ///< the first 100, each naming the entry
 
@@ -133,6 +135,18 @@ struct HouseholdPoint {
     std::uint64_t id = 0;
     LatLngE7 location;
     HouseholdCode code;
+};
+
+/// A cell of the density index: the active households in one cell of a Web Mercator quadtree
+/// (2^level cells a side over the world's unit square, diachi/web_mercator.hpp), and their mean
+/// position in world coordinates. Map tiles below the households' detail zoom cluster from these
+/// instead of reading every household.
+struct DensityCell {
+    std::uint32_t x = 0;  ///< column, from the west
+    std::uint32_t y = 0;  ///< row, from the north
+    std::uint64_t count = 0;
+    double mean_x = 0.0;
+    double mean_y = 0.0;
 };
 
 /// The zone of a point, with the zone's record.
@@ -214,6 +228,15 @@ public:
     /// until it returns false.
     void within(const geography::Bounds& box,
                 const std::function<bool(const HouseholdPoint&)>& visit) const;
+
+    /// The quadtree levels of the density index.
+    static constexpr std::array<std::uint32_t, 5> density_levels = {13, 15, 17, 19, 21};
+
+    /// Calls @p visit for every cell of the density index at @p level (one of density_levels)
+    /// with households, in columns @p x0..x1 and rows @p y0..y1, row by row, until it returns
+    /// false. A cell's count is exact: the index is written in the same batch as the households.
+    void density(std::uint32_t level, std::uint32_t x0, std::uint32_t y0, std::uint32_t x1,
+                 std::uint32_t y1, const std::function<bool(const DensityCell&)>& visit) const;
 
     /// Replaces the written address. Errors: not_found, retired.
     [[nodiscard]] Result<Household> update_address(std::uint64_t id, const Address& address,
