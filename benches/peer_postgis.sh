@@ -20,13 +20,8 @@ postcodes=$data/postcodes/postcodes_by_commune_2025.csv
 [ -f "$wards" ] || { echo "peer_postgis: $wards is absent (set DIACHI_DATA_DIR)" >&2; exit 1; }
 [ -x "$diachi" ] || { echo "peer_postgis: build first (.ci/build)" >&2; exit 1; }
 
-as_root=()
-[ "$(id -u)" -eq 0 ] || as_root=(sudo)
-if [ ! -x /usr/lib/postgresql/15/bin/postgres ] || [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then
-    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
-        postgresql-15 postgresql-15-postgis-3 >/dev/null
-fi
-pgbin=/usr/lib/postgresql/15/bin
+# shellcheck source=benches/postgis_cluster.sh
+. "$root/benches/postgis_cluster.sh"
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -59,16 +54,7 @@ with open(f"{work}/sample_pg.csv", "w", newline="") as out:
         w.writerow([i, h.code.canonical, h.lat + rng.gauss(0, 0.0002), h.lng + rng.gauss(0, 0.0002)])
 PY
 
-echo "== PostgreSQL + PostGIS on a private socket"
-pgdata=$work/pg
-mkdir -p "$pgdata"
-chown -R postgres "$work" 2>/dev/null || true
-run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-run_pg "$pgbin/initdb" -D "$pgdata" -A trust -U postgres >/dev/null
-run_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$work/pg.log" -w start \
-    -o "-k $work -p 55432 -c listen_addresses='' -c shared_buffers=2GB -c fsync=off" >/dev/null
-trap 'run_pg "$pgbin/pg_ctl" -D "$pgdata" -m fast stop >/dev/null || true' EXIT
-psql() { run_pg /usr/bin/psql -h "$work" -p 55432 -U postgres -q -v ON_ERROR_STOP=1 "$@"; }
+start_postgis
 start=$(date +%s.%N)
 psql <<SQL
 CREATE EXTENSION postgis;
@@ -99,16 +85,9 @@ cat > "$work/get.sql" <<'SQL'
 \set i random(1, 100000)
 SELECT id, code, house_number, hamlet FROM households WHERE id = :i;
 SQL
-percentiles() {  # pgbench -l logs: the 3rd field is the latency in microseconds
-    cat "$work"/log/pgbench_log.* | awk '{print $3}' | sort -n |
-        awk '{a[NR]=$1} END {printf "%.1f %.1f", a[int(NR*0.5)], a[int(NR*0.99)]}'
-}
 declare -A pg
 for q in code nearest get; do
-    rm -rf "$work/log"; mkdir -p "$work/log"; chown postgres "$work/log" 2>/dev/null || true
-    (cd "$work/log" && run_pg "$pgbin/pgbench" -h "$work" -p 55432 -U postgres -n -M prepared \
-        -c 1 -T 15 -l -f "$work/$q.sql" postgres >/dev/null)
-    pg[$q]=$(percentiles)
+    pg[$q]=$(pgbench_percentiles "$work/$q.sql" -T 15)
 done
 
 echo "== side by side ($count households; latencies in microseconds)"
