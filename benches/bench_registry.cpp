@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@
 #include <diachi/store/registry.hpp>
 
 #include "bench_data.hpp"
+#include "bench_main.hpp"
 #include "percentiles.hpp"
 
 namespace {
@@ -167,10 +169,9 @@ struct Bench {
     }
 };
 
-Bench& bench() {
-    static Bench b;
-    return b;
-}
+std::optional<Bench> the_bench;
+
+Bench& bench() { return diachi::bench::lazy_fixture(the_bench); }
 
 bool ready(benchmark::State& state) {
     auto& b = bench();
@@ -260,4 +261,6 @@ BENCHMARK(BM_Resolve)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ReverseNearest1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Where)->Unit(benchmark::kMicrosecond);
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    return diachi::bench::run_benchmarks(argc, argv, [] { the_bench.reset(); });
+}

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <unordered_map>
@@ -26,6 +27,7 @@
 #include <diachi/store/importer.hpp>
 
 #include "bench_data.hpp"
+#include "bench_main.hpp"
 #include "percentiles.hpp"
 #include "search_eval.hpp"
 
@@ -205,10 +207,9 @@ struct Bench {
     }
 };
 
-Bench& bench() {
-    static Bench b;
-    return b;
-}
+std::optional<Bench> the_bench;
+
+Bench& bench() { return diachi::bench::lazy_fixture(the_bench); }
 
 void BM_OsmCommuneAccuracy(benchmark::State& state) {
     const fs::path data = diachi::bench::data_dir();
@@ -313,4 +314,6 @@ BENCHMARK(BM_Suggest)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    return diachi::bench::run_benchmarks(argc, argv, [] { the_bench.reset(); });
+}

@@ -13,6 +13,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <random>
 #include <stdexcept>
@@ -26,6 +27,7 @@
 #include <diachi/tiles/renderer.hpp>
 
 #include "../tests/sample_zones.hpp"
+#include "bench_main.hpp"
 #include "percentiles.hpp"
 
 namespace {
@@ -82,8 +84,10 @@ void export_for_peer(const diachi::store::Registry& registry, TileId densest,
     }
 }
 
+std::optional<Fixture> the_fixture;
+
 Fixture& fixture() {
-    static Fixture f = [] {
+    return diachi::bench::lazy_fixture(the_fixture, [] {
         Fixture fx;
         const std::size_t count = household_count();
         const char* layout_env = std::getenv("DIACHI_BENCH_TILE_LAYOUT");
@@ -164,8 +168,7 @@ Fixture& fixture() {
             export_for_peer(*fx.registry, fx.densest, peer);
         }
         return fx;
-    }();
-    return f;
+    });
 }
 
 void BM_DenseTileZ14(benchmark::State& state) {
@@ -251,4 +254,6 @@ BENCHMARK(BM_PyramidZ0toZ14)->Unit(benchmark::kSecond)->Iterations(1);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    return diachi::bench::run_benchmarks(argc, argv, [] { the_fixture.reset(); });
+}
