@@ -29,16 +29,16 @@
 #include <diachi/tiles/renderer.hpp>
 
 #include "bench_main.hpp"
-#include "percentiles.hpp"
+#include "tile_bench_data.hpp"
 
 namespace {
 
 using diachi::tiles::LayerSet;
 using diachi::tiles::TileId;
 
-constexpr double south = 19.9;
-constexpr double west = 105.5;
-constexpr double side = 0.7;
+constexpr double south = diachi::bench::box_south;
+constexpr double west = diachi::bench::box_west;
+constexpr double side = diachi::bench::box_side;
 constexpr double metre_deg = 1.0 / 111'195.0;
 
 std::size_t building_count() {
@@ -254,29 +254,10 @@ void BM_DenseBuildingsZ14(benchmark::State& state) {
 BENCHMARK(BM_DenseBuildingsZ14)->Unit(benchmark::kMillisecond);
 
 void BM_RandomOsmTiles(benchmark::State& state) {
-    Fixture& f = fixture();
-    std::mt19937_64 random(11);
-    std::uniform_real_distribution<double> unit(0.0, 1.0);
-    std::vector<TileId> tiles;
-    for (int i = 0; i < 1000; ++i) {
-        const auto z = static_cast<std::uint32_t>(12 + i % 5);
-        const double lat = south + unit(random) * side;
-        const double lng = west + unit(random) * side;
-        tiles.push_back(diachi::tiles::tile_at(z, lat, lng));
-    }
-    std::string out;
-    std::size_t i = 0;
-    for (auto _ : state) {
-        f.renderer->render(tiles[i++ % tiles.size()], LayerSet::parse("osm"), &out);
-        benchmark::DoNotOptimize(out.data());
-    }
-    diachi::bench::report_percentiles(
-        state, tiles,
-        [&](const TileId& t) {
-            f.renderer->render(t, LayerSet::parse("osm"), &out);
-            return out.size();
-        },
-        1000, i);
+    const Fixture& f = fixture();
+    diachi::bench::time_random_tiles(state, [&](TileId t, std::string* out) {
+        f.renderer->render(t, LayerSet::parse("osm"), out);
+    });
 }
 BENCHMARK(BM_RandomOsmTiles)->Unit(benchmark::kMicrosecond);
 

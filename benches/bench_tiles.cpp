@@ -29,15 +29,17 @@
 #include "../tests/sample_zones.hpp"
 #include "bench_main.hpp"
 #include "percentiles.hpp"
+#include "tile_bench_data.hpp"
 
 namespace {
 
 using diachi::tiles::LayerSet;
 using diachi::tiles::TileId;
 
-constexpr double south = 19.9;
-constexpr double west = 105.5;
-constexpr double side = 0.7;
+using diachi::bench::random_tiles;
+constexpr double south = diachi::bench::box_south;
+constexpr double west = diachi::bench::box_west;
+constexpr double side = diachi::bench::box_side;
 
 std::size_t household_count() {
     const char* env = std::getenv("DIACHI_BENCH_TILE_HOUSEHOLDS");
@@ -50,8 +52,6 @@ struct Fixture {
     TileId densest;  // the z14 tile with the most households
     std::size_t villages = 0;
 };
-
-const std::vector<TileId>& random_tiles();
 
 // For benches/peer_postgis_tiles.sh: households.csv (id, code, unit, units, lat, lng: what the
 // households layer carries) and tiles.csv (1: the densest z14 tile, then the random tiles).
@@ -186,38 +186,10 @@ void BM_DenseTileZ14(benchmark::State& state) {
 }
 BENCHMARK(BM_DenseTileZ14)->Unit(benchmark::kMillisecond);
 
-// 1000 random z12-z16 tiles over the box (the same for every run, and for the PostGIS peer).
-const std::vector<TileId>& random_tiles() {
-    static const std::vector<TileId> tiles = [] {
-        std::mt19937_64 random(11);
-        std::uniform_real_distribution<double> unit(0.0, 1.0);
-        std::vector<TileId> out;
-        for (int i = 0; i < 1000; ++i) {
-            const auto z = static_cast<std::uint32_t>(12 + i % 5);
-            const double lat = south + unit(random) * side;
-            const double lng = west + unit(random) * side;
-            out.push_back(diachi::tiles::tile_at(z, lat, lng));
-        }
-        return out;
-    }();
-    return tiles;
-}
-
 void random_tiles_with(benchmark::State& state, const diachi::tiles::TileRenderer& renderer) {
-    const auto& tiles = random_tiles();
-    std::string out;
-    std::size_t i = 0;
-    for (auto _ : state) {
-        renderer.render(tiles[i++ % tiles.size()], LayerSet::parse("households"), &out);
-        benchmark::DoNotOptimize(out.data());
-    }
-    diachi::bench::report_percentiles(
-        state, tiles,
-        [&](const TileId& t) {
-            renderer.render(t, LayerSet::parse("households"), &out);
-            return out.size();
-        },
-        1000, i);
+    diachi::bench::time_random_tiles(state, [&](TileId t, std::string* out) {
+        renderer.render(t, LayerSet::parse("households"), out);
+    });
 }
 
 void BM_RandomTiles(benchmark::State& state) { random_tiles_with(state, *fixture().renderer); }

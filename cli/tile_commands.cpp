@@ -74,11 +74,13 @@ int run_tile(std::span<const std::string_view> words) {
         std::cout << tiles::mvt::to_json(tiles::mvt::decode(mvt));
         return exit_ok;
     }
-    if (stats.over_budget) {
+    const bool big = stats.bytes > renderer.options().max_tile_bytes;
+    const std::string gzipped = args.flag("--gzip") || big ? tiles::gzip(mvt) : std::string();
+    if (big && gzipped.size() > renderer.options().max_tile_bytes) {
         std::cerr << "diachi: tile " << tiles::to_string(tile) << " is over the byte budget ("
-                  << stats.gzipped_bytes << " bytes gzipped)\n";
+                  << gzipped.size() << " bytes gzipped)\n";
     }
-    const std::string out = args.flag("--gzip") ? tiles::gzip(mvt) : mvt;
+    const std::string& out = args.flag("--gzip") ? gzipped : mvt;
     std::fwrite(out.data(), 1, out.size(), stdout);
     return exit_ok;
 }

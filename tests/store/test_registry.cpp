@@ -235,10 +235,13 @@ TEST_F(RegistryTest, ReverseAndWithinAgreeWithBruteForce) {
             EXPECT_DOUBLE_EQ(nearby[i].distance_m, expected[i].first);
         }
     }
+    std::vector<diachi::geography::Bounds> boxes;
+    std::vector<std::set<std::uint64_t>> expected_in_box;
     for (int q = 0; q < 30; ++q) {
         const double s = lat(rng);
         const double w = lng(rng);
         const diachi::geography::Bounds box{s, w, s + 0.004 * (q % 5 + 1), w + 0.006 * (q % 3 + 1)};
+        boxes.push_back(box);
         std::set<std::uint64_t> got;
         registry->within(box, [&](const diachi::store::HouseholdPoint& point) {
             EXPECT_TRUE(got.insert(point.id).second);
@@ -254,7 +257,15 @@ TEST_F(RegistryTest, ReverseAndWithinAgreeWithBruteForce) {
             }
         }
         EXPECT_EQ(got, expected) << q;
+        expected_in_box.push_back(expected);
     }
+    // Every box at once, in one pass: each box gets exactly its households.
+    std::vector<std::set<std::uint64_t>> got_in_box(boxes.size());
+    registry->within(boxes, [&](std::size_t i, const diachi::store::HouseholdPoint& point) {
+        EXPECT_TRUE(got_in_box.at(i).insert(point.id).second);
+        return true;
+    });
+    EXPECT_EQ(got_in_box, expected_in_box);
 }
 
 TEST_F(RegistryTest, TheDensityIndexCountsEveryActiveHousehold) {

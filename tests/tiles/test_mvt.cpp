@@ -249,3 +249,35 @@ TEST(TileId, TileBoundsAndLookupAgree) {
     EXPECT_GE(b.north_deg, 21.0285);
     EXPECT_NEAR(diachi::tiles::lat_of_world_y(diachi::tiles::world_y(21.0285)), 21.0285, 1e-12);
 }
+
+TEST(MvtWriter, UniqueValuesSkipTheLookupAndAFalsePromiseIsCaught) {
+    const auto write = [](bool promise, const std::vector<std::string>& codes) {
+        std::string tile;
+        mvt::TileWriter writer(&tile);
+        mvt::LayerWriter layer(writer, "households");
+        std::uint64_t id = 1;
+        for (const auto& code : codes) {
+            const mvt::Property props[] = {{"code", std::string_view(code), promise},
+                                           {"unit", std::uint64_t{1}}};
+            EXPECT_TRUE(layer.add_point(id, {static_cast<std::int32_t>(id), 5}, props));
+            ++id;
+        }
+        // An interned value after the appended ones: a key the table has not seen.
+        const mvt::Property kind[] = {{"kind", std::string_view("cluster")}};
+        EXPECT_TRUE(layer.add_point(id, {1, 1}, kind));
+        layer.commit();
+        return tile;
+    };
+    std::vector<std::string> codes;
+    for (int i = 0; i < 100; ++i) {
+        codes.push_back("11120 7Q89+X" + std::to_string(i));
+    }
+    const std::string promised = write(true, codes);
+    const std::string looked_up = write(false, codes);
+    EXPECT_TRUE(mvt::check(promised).empty()) << mvt::check(promised).front();
+    EXPECT_EQ(mvt::to_json(mvt::decode(promised)), mvt::to_json(mvt::decode(looked_up)));
+    codes.push_back(codes.front());  // the promise broken: the checker says so
+    const auto problems = mvt::check(write(true, codes));
+    EXPECT_TRUE(mentions(problems, "value")) << (problems.empty() ? "" : problems.front());
+    EXPECT_TRUE(mvt::check(write(false, codes)).empty());
+}

@@ -45,7 +45,7 @@ std::size_t append_distinct(std::span<const Point> points, std::vector<Point>* o
 namespace detail {
 
 std::uint32_t InternTable::intern(std::string_view bytes) {
-    if ((size() + 1) * 2 > m_slots.size()) {
+    if ((m_hashed + 1) * 2 > m_slots.size()) {
         grow();
     }
     const std::size_t mask = m_slots.size() - 1;
@@ -57,6 +57,7 @@ std::uint32_t InternTable::intern(std::string_view bytes) {
             m_bytes.append(bytes);
             m_offsets.push_back(static_cast<std::uint32_t>(m_bytes.size()));
             m_slots[slot] = index + 1;
+            ++m_hashed;
             return index;
         }
         if (at(entry - 1) == bytes) {
@@ -65,15 +66,27 @@ std::uint32_t InternTable::intern(std::string_view bytes) {
     }
 }
 
+std::uint32_t InternTable::append(std::string_view bytes) {
+    const auto index = static_cast<std::uint32_t>(size());
+    m_bytes.append(bytes);
+    m_offsets.push_back(static_cast<std::uint32_t>(m_bytes.size()));
+    return index;
+}
+
 void InternTable::grow() {
-    m_slots.assign(std::max<std::size_t>(16, m_slots.size() * 2), 0);
+    // Rehashes the interned strings (appended ones were never in the table).
+    std::vector<std::uint32_t> old(std::max<std::size_t>(16, m_slots.size() * 2), 0);
+    old.swap(m_slots);
     const std::size_t mask = m_slots.size() - 1;
-    for (std::size_t index = 0; index < size(); ++index) {
-        std::size_t slot = std::hash<std::string_view>{}(at(index)) & mask;
+    for (const std::uint32_t entry : old) {
+        if (entry == 0) {
+            continue;
+        }
+        std::size_t slot = std::hash<std::string_view>{}(at(entry - 1)) & mask;
         while (m_slots[slot] != 0) {
             slot = (slot + 1) & mask;
         }
-        m_slots[slot] = static_cast<std::uint32_t>(index + 1);
+        m_slots[slot] = entry;
     }
 }
 
@@ -136,7 +149,7 @@ void LayerWriter::commit() {
     m_pbf.commit();
 }
 
-std::uint32_t LayerWriter::value_index(const Value& value) {
+std::uint32_t LayerWriter::value_index(const Value& value, bool unique) {
     // Spec 4.1: values are deduplicated by their encoding; one field per Value message.
     m_scratch.clear();
     protozero::pbf_writer pbf(m_scratch);
@@ -160,7 +173,7 @@ std::uint32_t LayerWriter::value_index(const Value& value) {
             }
         },
         value);
-    return m_values.intern(m_scratch);
+    return unique ? m_values.append(m_scratch) : m_values.intern(m_scratch);
 }
 
 void LayerWriter::write_feature(std::uint64_t id, GeomType type,
@@ -169,7 +182,7 @@ void LayerWriter::write_feature(std::uint64_t id, GeomType type,
     m_tags.clear();
     for (const Property& property : properties) {
         m_tags.push_back(m_keys.intern(property.key));
-        m_tags.push_back(value_index(property.value));
+        m_tags.push_back(value_index(property.value, property.unique));
     }
     protozero::pbf_writer feature(m_pbf, 2);
     feature.add_uint64(1, id);

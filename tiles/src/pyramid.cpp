@@ -111,11 +111,11 @@ PyramidSummary export_pyramid(const TileRenderer& renderer, const std::string& p
                     try {
                         Rendered& r = results[i];
                         r.tile = level[start + i];
-                        const RenderStats stats = renderer.render(r.tile, options.layers, &raw);
-                        r.over_budget = stats.over_budget;
+                        renderer.render(r.tile, options.layers, &raw);
                         if (!raw.empty()) {
                             gzip(raw, &r.gzipped, options.gzip_level);
                         }
+                        r.over_budget = r.gzipped.size() > renderer.options().max_tile_bytes;
                     } catch (...) {
                         std::lock_guard lock(failure_mutex);
                         failure = std::current_exception();

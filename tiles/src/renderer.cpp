@@ -233,8 +233,8 @@ std::size_t write_grid(const TileFrame& frame, mvt::LayerWriter* layer);
 // The clusters of the households in @p box (whole cluster cells) from the registry's density
 // index, when the box holds more than options.density_index_above households and the cluster
 // grid is a power of two no finer than the index's finest level. A cluster of one household
-// needs the household itself: it is read from the store (and past 64 of them, reading every
-// household costs less, so false is returned). False: read the households instead.
+// needs the household itself: those are read from the store in one pass, a small box each.
+// False: read the households instead.
 bool clusters_from_density(const store::Registry& registry, const RendererOptions& options,
                            const TileFrame& frame, std::uint32_t cell, const WorldBox& box,
                            ClusterMap* clusters, std::vector<HouseholdPoint>* households,
@@ -296,33 +296,35 @@ bool clusters_from_density(const store::Registry& registry, const RendererOption
             singles.push_back(key);
         }
     }
-    constexpr std::size_t max_singles = 64;
-    if (singles.size() > max_singles) {
-        return false;
-    }
+    // Read them in one pass over the spatial index, a box per cluster cell.
+    std::vector<geography::Bounds> boxes;
+    boxes.reserve(singles.size());
     for (const std::uint64_t key : singles) {
         const double cx = static_cast<double>(key & ((std::uint64_t{1} << 26) - 1));
         const double cy = static_cast<double>(key >> 26);
-        const WorldBox cell_box{cx / cells_per_world, cy / cells_per_world,
-                                (cx + 1) / cells_per_world, (cy + 1) / cells_per_world};
+        boxes.push_back(degrees_of(WorldBox{cx / cells_per_world, cy / cells_per_world,
+                                            (cx + 1) / cells_per_world, (cy + 1) / cells_per_world}));
+    }
+    std::vector<bool> found(singles.size(), false);
+    registry.within(boxes, [&](std::size_t i, const store::HouseholdPoint& p) {
+        const HouseholdPoint h{p.id, world_x(p.location.lng_deg()), world_y(p.location.lat_deg()),
+                               p.code};
+        const std::uint64_t key = singles[i];
+        if (found[i] || static_cast<std::uint64_t>(h.wx * cells_per_world) != (key & ((std::uint64_t{1} << 26) - 1)) ||
+            static_cast<std::uint64_t>(h.wy * cells_per_world) != (key >> 26)) {
+            return true;  // on the box's edge, in the next cell
+        }
         Cluster& c = (*clusters)[key];
-        bool found = false;
-        registry.within(degrees_of(cell_box), [&](const store::HouseholdPoint& p) {
-            const HouseholdPoint h{p.id, world_x(p.location.lng_deg()),
-                                   world_y(p.location.lat_deg()), p.code};
-            if (static_cast<std::uint64_t>(h.wx * cells_per_world) != static_cast<std::uint64_t>(cx) ||
-                static_cast<std::uint64_t>(h.wy * cells_per_world) != static_cast<std::uint64_t>(cy)) {
-                return true;  // on the box's edge, in the next cell
-            }
-            c.first = households->size();
-            c.sum_x = h.wx;
-            c.sum_y = h.wy;
-            households->push_back(h);
-            found = true;
-            return false;
-        });
-        if (!found) {
-            clusters->erase(key);
+        c.first = households->size();
+        c.sum_x = h.wx;
+        c.sum_y = h.wy;
+        households->push_back(h);
+        found[i] = true;
+        return true;
+    });
+    for (std::size_t i = 0; i < singles.size(); ++i) {
+        if (!found[i]) {
+            clusters->erase(singles[i]);
         }
     }
     stats->density_cells_read = cells_read;
@@ -427,12 +429,14 @@ RenderStats TileRenderer::render(TileId tile, LayerSet layers, std::string* out)
         if (stats.bytes <= m_options.max_tile_bytes) {
             break;
         }
-        stats.gzipped_bytes = gzip(*out, 6).size();
-        if (stats.gzipped_bytes <= m_options.max_tile_bytes) {
+        // Only clusters can be made coarser. Elsewhere nothing may be dropped, and gzipping a
+        // dense tile costs more than drawing it: whoever compresses the tile (an export, the
+        // tile cache) measures it then.
+        if (full_detail || !layers.contains(Layer::households) || cell >= m_options.extent) {
             break;
         }
-        if (full_detail || !layers.contains(Layer::households) || cell >= m_options.extent) {
-            stats.over_budget = true;
+        stats.gzipped_bytes = gzip(*out, 6).size();
+        if (stats.gzipped_bytes <= m_options.max_tile_bytes) {
             break;
         }
         cell *= 2;
@@ -445,25 +449,30 @@ namespace {
 std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
                              std::vector<HouseholdPoint>* households, ClusterMap* clusters,
                              mvt::LayerWriter* layer) {
-    // Households per 11-digit cell, for "units".
-    std::unordered_map<std::uint64_t, std::uint32_t> units;
-    units.reserve(households->size());
+    // Households per 11-digit cell, for "units": the cells read, sorted, counted by range.
+    std::vector<std::uint64_t> cells;
+    cells.reserve(households->size());
     for (const HouseholdPoint& h : *households) {
-        ++units[h.code.with_unit(1).key()];
+        cells.push_back(h.code.with_unit(1).key());
     }
+    std::sort(cells.begin(), cells.end());
+    const auto units_in_cell = [&](const HouseholdCode& code) {
+        const auto [first, last] = std::equal_range(cells.begin(), cells.end(), code.with_unit(1).key());
+        return static_cast<std::uint64_t>(last - first);
+    };
     const auto write_one = [&](const HouseholdPoint& h, TilePoint at) {
         const HouseholdCode::Text code = h.code.display();
+        // Codes are unique: each is a new value of the layer.
         const std::array<mvt::Property, 3> properties = {
-            mvt::Property{"code", code.view()},
+            mvt::Property{"code", code.view(), true},
             mvt::Property{"unit", std::uint64_t{h.code.unit()}},
-            mvt::Property{"units", std::uint64_t{units[h.code.with_unit(1).key()]}}};
+            mvt::Property{"units", units_in_cell(h.code)}};
         return layer->add_point(h.id, TileFrame::round(at), properties);
     };
     std::size_t written = 0;
     if (cell == 0) {
-        // The detail zoom: every household, in id order so that tiles are reproducible.
-        std::sort(households->begin(), households->end(),
-                  [](const HouseholdPoint& a, const HouseholdPoint& b) { return a.id < b.id; });
+        // The detail zoom: every household, in the spatial index's order (Z-order of the
+        // location, then id), which the same store always gives.
         for (const HouseholdPoint& h : *households) {
             const TilePoint at = frame.to_tile(h.wx, h.wy);
             if (frame.inside(at) && write_one(h, at)) {

@@ -1211,6 +1211,64 @@ Result<Resolution> Registry::resolve(std::string_view text, Access access) const
     return resolution;
 }
 
+namespace {
+
+/// Reads ranges of the spatial index through one iterator. A seek costs as much as stepping over
+/// dozens of entries: the iterator stands on the first entry whose Morton key is >= `lower` (or
+/// past the end), so a range starting at or after `lower` is reached from there by stepping a
+/// few entries, with no seek when the gap before it is empty or short.
+class SpatialCursor {
+public:
+    explicit SpatialCursor(rocksdb::Iterator* it) : m_it(it) {}
+
+    /// Calls @p visit(morton, key, value) for every entry of @p range.
+    template <typename Visit>
+    void scan(const detail::MortonRange& range, Visit&& visit) {
+        for (position(range.begin); m_it->Valid(); m_it->Next()) {
+            const std::string_view key = m_it->key().ToStringView();
+            const std::uint64_t m = detail::get_be64(key);
+            if (range.end != 0 && m >= range.end) {
+                break;
+            }
+            m_lower = m + 1;  // once the loop steps past this entry
+            if (!visit(m, key, m_it->value().ToStringView())) {
+                return;
+            }
+        }
+    }
+    [[nodiscard]] rocksdb::Status status() const { return m_it->status(); }
+
+private:
+    void position(std::uint64_t begin) {
+        if (m_positioned && m_lower <= begin) {
+            constexpr int max_steps = 16;
+            for (int step = 0; m_it->Valid(); ++step) {
+                const std::uint64_t m = detail::get_be64(m_it->key().ToStringView());
+                if (m >= begin) {
+                    return;
+                }
+                if (step == max_steps) {
+                    break;
+                }
+                m_it->Next();
+                m_lower = m + 1;
+            }
+            if (!m_it->Valid() && m_it->status().ok()) {
+                return;  // nothing at or after `lower`, so nothing in the range
+            }
+        }
+        m_it->Seek(be64_key(begin));
+        m_positioned = true;
+        m_lower = begin;
+    }
+
+    rocksdb::Iterator* m_it;
+    bool m_positioned = false;
+    std::uint64_t m_lower = 0;
+};
+
+}  // namespace
+
 void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
                        std::vector<Nearby>* out, Access access) const {
     quiet_perf_context();
@@ -1231,49 +1289,16 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
     constexpr double e7_per_m = 1e7 / 111'195.0;  // along a meridian (mean Earth radius)
     const std::int64_t lat = point.lat_e7 + detail::lat_offset_e7;
     const std::int64_t lng = point.lng_e7 + detail::lng_offset_e7;
-    // A seek costs as much as stepping over dozens of entries. The iterator stands on the first
-    // entry whose Morton key is >= `lower` (or past the end): a range that starts at or after
-    // `lower` is reached from there, by stepping a few entries, and needs no seek when the gap
-    // before it is empty or short.
-    bool positioned = false;
-    std::uint64_t lower = 0;
-    const auto position = [&](std::uint64_t begin) {
-        if (positioned && lower <= begin) {
-            constexpr int max_steps = 16;
-            for (int step = 0; it->Valid(); ++step) {
-                const std::uint64_t m = detail::get_be64(it->key().ToStringView());
-                if (m >= begin) {
-                    return;
-                }
-                if (step == max_steps) {
-                    break;
-                }
-                it->Next();
-                lower = m + 1;
-            }
-            if (!it->Valid() && it->status().ok()) {
-                return;  // nothing at or after `lower`, so nothing in the range
-            }
-        }
-        it->Seek(be64_key(begin));
-        positioned = true;
-        lower = begin;
-    };
+    SpatialCursor cursor(it.get());
     const auto scan = [&](const detail::MortonRange& range, double limit_m) {
-        for (position(range.begin); it->Valid(); it->Next()) {
-            const std::string_view key = it->key().ToStringView();
-            const std::uint64_t m = detail::get_be64(key);
-            if (range.end != 0 && m >= range.end) {
-                break;
-            }
-            lower = m + 1;  // once the loop steps past this entry
+        cursor.scan(range, [&](std::uint64_t m, std::string_view key, std::string_view value) {
             const double d = distance_m(point, detail::location_of_morton(m));
             if (d <= limit_m) {
-                candidates.push_back(
-                    {d, detail::get_be64(key, 8), detail::get_be64(it->value().ToStringView())});
+                candidates.push_back({d, detail::get_be64(key, 8), detail::get_be64(value)});
             }
-        }
-        m_impl->check(it->status(), "reading the spatial index");
+            return true;
+        });
+        m_impl->check(cursor.status(), "reading the spatial index");
     };
     const auto nearest_first = [](const Candidate& a, const Candidate& b) {
         return a.distance_m < b.distance_m || (a.distance_m == b.distance_m && a.id < b.id);
@@ -1356,44 +1381,66 @@ void Registry::density(std::uint32_t level, std::uint32_t x0, std::uint32_t y0,
 
 void Registry::within(const geography::Bounds& box,
                       const std::function<bool(const HouseholdPoint&)>& visit) const {
+    within(std::span(&box, 1), [&](std::size_t, const HouseholdPoint& p) { return visit(p); });
+}
+
+void Registry::within(std::span<const geography::Bounds> boxes,
+                      const std::function<bool(std::size_t, const HouseholdPoint&)>& visit) const {
     quiet_perf_context();
     const auto to_e7 = [](double deg, std::int64_t offset) {
         return static_cast<std::uint32_t>(std::clamp<std::int64_t>(
             static_cast<std::int64_t>(std::llround(deg * 1e7)) + offset, 0, 2 * offset));
     };
-    if (!(box.south_deg <= box.north_deg) || !(box.west_deg <= box.east_deg)) {
-        return;
+    struct Box {
+        std::uint32_t lat0, lat1, lng0, lng1;
+    };
+    struct Range {
+        detail::MortonRange range;
+        std::size_t box;
+    };
+    std::vector<Box> e7(boxes.size());
+    std::vector<Range> ranges;
+    std::vector<detail::MortonRange> cells;
+    // One box: up to 64 quadtree cells; many small boxes: a few each.
+    const std::size_t max_cells = boxes.size() == 1 ? 64 : 4;
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+        const auto& box = boxes[i];
+        if (!(box.south_deg <= box.north_deg) || !(box.west_deg <= box.east_deg)) {
+            continue;
+        }
+        e7[i] = Box{to_e7(box.south_deg, detail::lat_offset_e7), to_e7(box.north_deg, detail::lat_offset_e7),
+                    to_e7(box.west_deg, detail::lng_offset_e7), to_e7(box.east_deg, detail::lng_offset_e7)};
+        detail::cover(e7[i].lat0, e7[i].lat1, e7[i].lng0, e7[i].lng1, max_cells, &cells);
+        for (const auto& cell : cells) {
+            ranges.push_back({cell, i});
+        }
     }
-    const std::uint32_t lat0 = to_e7(box.south_deg, detail::lat_offset_e7);
-    const std::uint32_t lat1 = to_e7(box.north_deg, detail::lat_offset_e7);
-    const std::uint32_t lng0 = to_e7(box.west_deg, detail::lng_offset_e7);
-    const std::uint32_t lng1 = to_e7(box.east_deg, detail::lng_offset_e7);
-    std::vector<detail::MortonRange> ranges;
-    detail::cover(lat0, lat1, lng0, lng1, 64, &ranges);
+    std::sort(ranges.begin(), ranges.end(),
+              [](const Range& a, const Range& b) { return a.range.begin < b.range.begin; });
     std::unique_ptr<rocksdb::Iterator> it(
         m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_spatial)));
-    for (const auto& range : ranges) {
-        for (it->Seek(be64_key(range.begin)); it->Valid(); it->Next()) {
-            const std::string_view key = it->key().ToStringView();
-            const std::uint64_t m = detail::get_be64(key);
-            if (range.end != 0 && m >= range.end) {
-                break;
-            }
+    SpatialCursor cursor(it.get());
+    bool go_on = true;
+    for (const auto& [range, index] : ranges) {
+        const Box& b = e7[index];
+        cursor.scan(range, [&](std::uint64_t m, std::string_view key, std::string_view value) {
             std::uint32_t lat = 0;
             std::uint32_t lng = 0;
             detail::unmorton(m, &lat, &lng);
-            if (lat < lat0 || lat > lat1 || lng < lng0 || lng > lng1) {
-                continue;
+            if (lat < b.lat0 || lat > b.lat1 || lng < b.lng0 || lng > b.lng1) {
+                return true;
             }
             HouseholdPoint point;
             point.id = detail::get_be64(key, 8);
             point.location = detail::location_of_morton(m);
-            point.code = HouseholdCode::from_key(detail::get_be64(it->value().ToStringView()));
-            if (!visit(point)) {
-                return;
-            }
+            point.code = HouseholdCode::from_key(detail::get_be64(value));
+            go_on = visit(index, point);
+            return go_on;
+        });
+        m_impl->check(cursor.status(), "reading the spatial index");
+        if (!go_on) {
+            return;
         }
-        m_impl->check(it->status(), "reading the spatial index");
     }
 }
 

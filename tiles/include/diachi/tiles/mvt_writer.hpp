@@ -54,6 +54,11 @@ using Value = std::variant<std::string_view, double, std::int64_t, std::uint64_t
 struct Property {
     std::string_view key;
     Value value;
+    /// The caller guarantees that no other feature of the layer carries this value (a household
+    /// code, say): it is added to the layer's values without looking for a copy, which saves a
+    /// hash and a comparison per feature. A false promise leaves duplicate values (mvt::check()
+    /// reports them).
+    bool unique = false;
 };
 
 /// A ring of a polygon: its points (closing point optional) and whether it is an exterior ring
@@ -84,6 +89,9 @@ class InternTable {
 public:
     /// The index of @p bytes, adding it when new.
     std::uint32_t intern(std::string_view bytes);
+    /// The index of @p bytes, added without looking for them: the caller knows they are new
+    /// and will not be interned again.
+    std::uint32_t append(std::string_view bytes);
     [[nodiscard]] std::size_t size() const noexcept { return m_offsets.size() - 1; }
     [[nodiscard]] std::string_view at(std::size_t index) const noexcept {
         return std::string_view(m_bytes).substr(m_offsets[index],
@@ -95,6 +103,7 @@ private:
     std::string m_bytes;
     std::vector<std::uint32_t> m_offsets{0};
     std::vector<std::uint32_t> m_slots;  // index + 1, 0 for empty (open addressing)
+    std::size_t m_hashed = 0;            // strings in m_slots
 };
 
 }  // namespace detail
@@ -136,7 +145,7 @@ public:
 
 private:
     void write_feature(std::uint64_t id, GeomType type, std::span<const Property> properties);
-    std::uint32_t value_index(const Value& value);
+    std::uint32_t value_index(const Value& value, bool unique);
     void move_to(Point p, std::uint32_t count);
     void line_to(std::span<const Point> points);
 

@@ -35,8 +35,10 @@ struct RendererOptions {
     std::uint32_t buffer = 64;
     /// From this zoom every household is drawn; below it, clusters. Default 14.
     std::uint32_t households_detail_zoom = 14;
-    /// Side of the cluster grid's cells below the detail zoom. Default 16 (256 x 256 a tile).
-    std::uint32_t cluster_cell = 16;
+    /// Side of the cluster grid's cells below the detail zoom. Default 64 (64 x 64 a tile, cells
+    /// of 4 pixels on a 256-pixel tile: a dense area still looks dense, and a tile holds at most
+    /// 4,096 clusters, far inside the byte budget).
+    std::uint32_t cluster_cell = 64;
     /// Below the detail zoom, a tile whose buffered box holds more households than this is
     /// clustered from the registry's density index (store::Registry::density()) rather than by
     /// reading every household: the same clusters, read as counts. Default 20,000.
@@ -66,12 +68,12 @@ struct RenderStats {
     std::size_t density_cells_read = 0;
     /// The cluster cell used (0 at and above the detail zoom).
     std::uint32_t cluster_cell = 0;
-    /// The tile's size, and its gzipped size when it was measured (the raw size exceeded the
-    /// budget), else 0.
+    /// The tile's size, and its gzipped size when the renderer measured it (0 otherwise). It
+    /// measures only below the detail zoom, when the raw size passes the budget, to choose the
+    /// clustering; a tile that still passes the budget (over_budget()) is the caller's to count
+    /// once it compresses it.
     std::size_t bytes = 0;
     std::size_t gzipped_bytes = 0;
-    /// The tile is over budget even at the coarsest clustering (or at the detail zoom).
-    bool over_budget = false;
 };
 
 class TileRenderer {

@@ -228,6 +228,11 @@ public:
     /// until it returns false.
     void within(const geography::Bounds& box,
                 const std::function<bool(const HouseholdPoint&)>& visit) const;
+    /// within() for many boxes in one pass over the index (one iterator, the boxes' ranges in
+    /// key order): @p visit gets the index of the box and the household, until it returns false.
+    /// A household in several boxes is visited once for each.
+    void within(std::span<const geography::Bounds> boxes,
+                const std::function<bool(std::size_t, const HouseholdPoint&)>& visit) const;
 
     /// The quadtree levels of the density index.
     static constexpr std::array<std::uint32_t, 5> density_levels = {13, 15, 17, 19, 21};
