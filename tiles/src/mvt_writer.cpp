@@ -149,7 +149,32 @@ void LayerWriter::commit() {
     m_pbf.commit();
 }
 
+std::uint32_t LayerWriter::key_index(std::string_view key) {
+    // A layer has a handful of keys: comparing a few short strings beats hashing.
+    constexpr std::size_t max_known = 16;
+    for (std::size_t i = 0; i < m_keys.size() && i < max_known; ++i) {
+        if (m_keys.at(i) == key) {
+            return static_cast<std::uint32_t>(i);
+        }
+    }
+    return m_keys.intern(key);
+}
+
 std::uint32_t LayerWriter::value_index(const Value& value, bool unique) {
+    constexpr std::uint64_t small = 256;
+    const auto* number = std::get_if<std::uint64_t>(&value);
+    if (number != nullptr && *number < small) {
+        if (m_small_values.empty()) {
+            m_small_values.assign(small, 0);
+        }
+        std::uint32_t& known = m_small_values[*number];
+        if (known == 0) {
+            m_scratch.clear();
+            protozero::pbf_writer(m_scratch).add_uint64(5, *number);
+            known = m_values.intern(m_scratch) + 1;
+        }
+        return known - 1;
+    }
     // Spec 4.1: values are deduplicated by their encoding; one field per Value message.
     m_scratch.clear();
     protozero::pbf_writer pbf(m_scratch);
@@ -181,7 +206,7 @@ void LayerWriter::write_feature(std::uint64_t id, GeomType type,
     // Spec 4.4: tags are pairs of indexes into the layer's keys and values.
     m_tags.clear();
     for (const Property& property : properties) {
-        m_tags.push_back(m_keys.intern(property.key));
+        m_tags.push_back(key_index(property.key));
         m_tags.push_back(value_index(property.value, property.unique));
     }
     protozero::pbf_writer feature(m_pbf, 2);

@@ -145,6 +145,7 @@ public:
 
 private:
     void write_feature(std::uint64_t id, GeomType type, std::span<const Property> properties);
+    std::uint32_t key_index(std::string_view key);
     std::uint32_t value_index(const Value& value, bool unique);
     void move_to(Point p, std::uint32_t count);
     void line_to(std::span<const Point> points);
@@ -156,6 +157,7 @@ private:
     detail::InternTable m_keys;
     detail::InternTable m_values;
     std::string m_scratch;               // one encoded Value
+    std::vector<std::uint32_t> m_small_values;  // small unsigned value -> index + 1, 0 if unseen
     std::vector<std::uint32_t> m_tags;   // of the feature being written
     std::vector<std::uint32_t> m_geometry;
     std::vector<Point> m_points;         // cleaned coordinates
