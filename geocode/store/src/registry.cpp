@@ -1213,6 +1213,13 @@ Result<Resolution> Registry::resolve(std::string_view text, Access access) const
 
 namespace {
 
+/// Read options for long scans: keys and values stay pinned in their blocks (no copy per entry).
+rocksdb::ReadOptions scan_options() {
+    rocksdb::ReadOptions options;
+    options.pin_data = true;
+    return options;
+}
+
 /// Reads ranges of the spatial index through one iterator. A seek costs as much as stepping over
 /// dozens of entries: the iterator stands on the first entry whose Morton key is >= `lower` (or
 /// past the end), so a range starting at or after `lower` is reached from there by stepping a
@@ -1418,7 +1425,7 @@ void Registry::within(std::span<const geography::Bounds> boxes,
     std::sort(ranges.begin(), ranges.end(),
               [](const Range& a, const Range& b) { return a.range.begin < b.range.begin; });
     std::unique_ptr<rocksdb::Iterator> it(
-        m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_spatial)));
+        m_impl->db->NewIterator(scan_options(), m_impl->cf(cf_spatial)));
     SpatialCursor cursor(it.get());
     bool go_on = true;
     for (const auto& [range, index] : ranges) {
