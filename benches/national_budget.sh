@@ -23,9 +23,10 @@ if [ ! -f "$store/CURRENT" ]; then
         "$root/build/benches/bench_registry" --benchmark_filter=BM_BulkImport
 fi
 # A store made before the density index gets it here (any writable open does).
-"$diachi" --store "$store" backup "$store.upgrade-check" >/dev/null && rm -rf "$store.upgrade-check"
+"$diachi" backup "$store.upgrade-check" --store "$store" >/dev/null
+rm -rf "$store.upgrade-check"
 
 echo "== zooms 5-12 over Vietnam to PMTiles"
 out=${DIACHI_NATION_OUT:-/tmp/diachi-nation-z5-z12.pmtiles}
-"$diachi" --store "$store" export "$out" --format pmtiles --minzoom 5 --maxzoom 12 \
+"$diachi" export "$out" --store "$store" --format pmtiles --minzoom 5 --maxzoom 12 \
     --bbox 102.1,8.1,109.5,23.4 --layers households,communes,provinces,labels
