@@ -332,12 +332,13 @@ TEST_F(RegistryTest, TheDensityIndexCountsEveryActiveHousehold) {
             EXPECT_NEAR(it->second.mean_y, sum.y / static_cast<double>(sum.count), 1e-9);
         }
         // A box of one cell reads that cell alone.
-        const auto& [one, one_sum] = *expected.begin();
+        const auto one = expected.begin()->first;
+        const std::uint64_t one_count = expected.begin()->second.count;
         std::size_t visits = 0;
         registry->density(level, one.second, one.first, one.second, one.first,
                           [&](const diachi::store::DensityCell& c) {
                               ++visits;
-                              EXPECT_EQ(c.count, one_sum.count);
+                              EXPECT_EQ(c.count, one_count);
                               return true;
                           });
         EXPECT_EQ(visits, 1U);

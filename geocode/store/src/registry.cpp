@@ -1428,7 +1428,9 @@ void Registry::within(std::span<const geography::Bounds> boxes,
         m_impl->db->NewIterator(scan_options(), m_impl->cf(cf_spatial)));
     SpatialCursor cursor(it.get());
     bool go_on = true;
-    for (const auto& [range, index] : ranges) {
+    for (const Range& r : ranges) {
+        const std::size_t index = r.box;  // a plain local: lambdas cannot capture bindings
+        const detail::MortonRange& range = r.range;
         const Box& b = e7[index];
         cursor.scan(range, [&](std::uint64_t m, std::string_view key, std::string_view value) {
             std::uint32_t lat = 0;
