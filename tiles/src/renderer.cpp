@@ -47,6 +47,12 @@ struct Cluster {
 };
 using ClusterMap = std::unordered_map<std::uint64_t, Cluster>;
 
+constexpr std::uint64_t cluster_key(std::uint64_t column, std::uint64_t row) {
+    return (row << 26) | column;
+}
+constexpr std::uint64_t cluster_column(std::uint64_t key) { return key & ((std::uint64_t{1} << 26) - 1); }
+constexpr std::uint64_t cluster_row(std::uint64_t key) { return key >> 26; }
+
 // Cluster ids are set apart from household ids by bit 52: every id stays exact in a JavaScript
 // number (MapLibre's feature ids), and cluster keys take at most 2 x 21 bits below it.
 constexpr std::uint64_t cluster_id_bit = std::uint64_t{1} << 52;
@@ -282,7 +288,7 @@ bool clusters_from_density(const store::Registry& registry, const RendererOption
     std::size_t cells_read = 0;
     registry.density(*level_it, fine.x0, fine.y0, fine.x1, fine.y1, [&](const store::DensityCell& c) {
         ++cells_read;
-        Cluster& cluster = (*clusters)[(std::uint64_t{c.y >> shift} << 26) | (c.x >> shift)];
+        Cluster& cluster = (*clusters)[cluster_key(c.x >> shift, c.y >> shift)];
         cluster.count += static_cast<std::uint32_t>(c.count);
         cluster.sum_x += c.mean_x * static_cast<double>(c.count);
         cluster.sum_y += c.mean_y * static_cast<double>(c.count);
@@ -300,8 +306,8 @@ bool clusters_from_density(const store::Registry& registry, const RendererOption
     std::vector<geography::Bounds> boxes;
     boxes.reserve(singles.size());
     for (const std::uint64_t key : singles) {
-        const double cx = static_cast<double>(key & ((std::uint64_t{1} << 26) - 1));
-        const double cy = static_cast<double>(key >> 26);
+        const auto cx = static_cast<double>(cluster_column(key));
+        const auto cy = static_cast<double>(cluster_row(key));
         boxes.push_back(degrees_of(WorldBox{cx / cells_per_world, cy / cells_per_world,
                                             (cx + 1) / cells_per_world, (cy + 1) / cells_per_world}));
     }
@@ -310,8 +316,8 @@ bool clusters_from_density(const store::Registry& registry, const RendererOption
         const HouseholdPoint h{p.id, world_x(p.location.lng_deg()), world_y(p.location.lat_deg()),
                                p.code};
         const std::uint64_t key = singles[i];
-        if (found[i] || static_cast<std::uint64_t>(h.wx * cells_per_world) != (key & ((std::uint64_t{1} << 26) - 1)) ||
-            static_cast<std::uint64_t>(h.wy * cells_per_world) != (key >> 26)) {
+        if (found[i] || cluster_key(static_cast<std::uint64_t>(h.wx * cells_per_world),
+                                    static_cast<std::uint64_t>(h.wy * cells_per_world)) != key) {
             return true;  // on the box's edge, in the next cell
         }
         Cluster& c = (*clusters)[key];
@@ -489,7 +495,7 @@ std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
             const HouseholdPoint& h = (*households)[i];
             const auto cx = static_cast<std::uint64_t>(h.wx * cells_per_world);
             const auto cy = static_cast<std::uint64_t>(h.wy * cells_per_world);
-            Cluster& c = (*clusters)[(cy << 26) | cx];
+            Cluster& c = (*clusters)[cluster_key(cx, cy)];
             if (c.count++ == 0) {
                 c.first = i;
             }
