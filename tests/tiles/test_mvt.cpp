@@ -281,3 +281,49 @@ TEST(MvtWriter, UniqueValuesSkipTheLookupAndAFalsePromiseIsCaught) {
     EXPECT_TRUE(mentions(problems, "value")) << (problems.empty() ? "" : problems.front());
     EXPECT_TRUE(mvt::check(write(false, codes)).empty());
 }
+
+TEST(MvtWriter, TaggedPointsEncodeLikePropertiesAndForeignIndexesAreRefused) {
+    // The same features written with properties and with tags resolved once: the same bytes.
+    const auto write = [](bool tagged) {
+        std::string tile;
+        mvt::TileWriter writer(&tile);
+        mvt::LayerWriter layer(writer, "households");
+        const std::uint32_t code = layer.key("code");
+        const std::uint32_t units = layer.key("units");
+        for (std::uint64_t i = 0; i < 300; ++i) {
+            const std::string text = "11120 7Q89+X" + std::to_string(i);
+            // Ids and coordinates across varint lengths (1 to 5 bytes), negative in the buffer.
+            const std::uint64_t id = i * i * i * 40'000 + 1;
+            const mvt::Point at{static_cast<std::int32_t>(i * 97) - 200, 4096 - static_cast<std::int32_t>(i * 31)};
+            if (tagged) {
+                const mvt::Tag tags[] = {{code, layer.value(std::string_view(text), true)},
+                                         {units, layer.value(std::uint64_t{i % 300})}};
+                layer.add_tagged_point(id, at, tags);
+            } else {
+                const mvt::Property props[] = {{"code", std::string_view(text), true},
+                                               {"units", std::uint64_t{i % 300}}};
+                EXPECT_TRUE(layer.add_point(id, at, props));
+            }
+        }
+        layer.commit();
+        return tile;
+    };
+    const std::string tagged = write(true);
+    EXPECT_EQ(tagged, write(false));
+    EXPECT_TRUE(mvt::check(tagged).empty()) << mvt::check(tagged).front();
+    const mvt::DecodedTile decoded = mvt::decode(tagged);
+    ASSERT_EQ(decoded.layers.size(), 1U);
+    ASSERT_EQ(decoded.layers[0].features.size(), 300U);
+    const auto& last = decoded.layers[0].features.back();
+    EXPECT_EQ(last.id, std::optional<std::uint64_t>(299ULL * 299 * 299 * 40'000 + 1));
+    EXPECT_EQ(last.geometry, (std::vector<std::vector<mvt::Point>>{{{299 * 97 - 200, 4096 - 299 * 31}}}));
+
+    std::string tile;
+    mvt::TileWriter writer(&tile);
+    mvt::LayerWriter layer(writer, "households");
+    const std::uint32_t key = layer.key("code");
+    const mvt::Tag no_value[] = {{key, 0}};
+    EXPECT_THROW(layer.add_tagged_point(1, {0, 0}, no_value), std::out_of_range);
+    const mvt::Tag no_key[] = {{key + 1, layer.value(true)}};
+    EXPECT_THROW(layer.add_tagged_point(1, {0, 0}, no_key), std::out_of_range);
+}

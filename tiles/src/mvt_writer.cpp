@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <stdexcept>
+#include <string>
 
 #include <protozero/varint.hpp>
 
@@ -149,7 +150,7 @@ void LayerWriter::commit() {
     m_pbf.commit();
 }
 
-std::uint32_t LayerWriter::key_index(std::string_view key) {
+std::uint32_t LayerWriter::key(std::string_view key) {
     // A layer has a handful of keys: comparing a few short strings beats hashing.
     constexpr std::size_t max_known = 16;
     for (std::size_t i = 0; i < m_keys.size() && i < max_known; ++i) {
@@ -160,7 +161,7 @@ std::uint32_t LayerWriter::key_index(std::string_view key) {
     return m_keys.intern(key);
 }
 
-std::uint32_t LayerWriter::value_index(const Value& value, bool unique) {
+std::uint32_t LayerWriter::value(const Value& value, bool unique) {
     constexpr std::uint64_t small = 256;
     const auto* number = std::get_if<std::uint64_t>(&value);
     if (number != nullptr && *number < small) {
@@ -201,22 +202,72 @@ std::uint32_t LayerWriter::value_index(const Value& value, bool unique) {
     return unique ? m_values.append(m_scratch) : m_values.intern(m_scratch);
 }
 
-void LayerWriter::write_feature(std::uint64_t id, GeomType type,
-                                std::span<const Property> properties) {
-    // Spec 4.4: tags are pairs of indexes into the layer's keys and values.
+void LayerWriter::tag_properties(std::span<const Property> properties) {
     m_tags.clear();
     for (const Property& property : properties) {
-        m_tags.push_back(key_index(property.key));
-        m_tags.push_back(value_index(property.value, property.unique));
+        m_tags.push_back(key(property.key));
+        m_tags.push_back(value(property.value, property.unique));
     }
-    protozero::pbf_writer feature(m_pbf, 2);
-    feature.add_uint64(1, id);
+}
+
+void LayerWriter::tag_indexes(std::span<const Tag> tags) {
+    m_tags.clear();
+    for (const Tag& tag : tags) {
+        // Spec 4.4: a tag's indexes MUST be within the layer's keys and values.
+        if (tag.key >= m_keys.size() || tag.value >= m_values.size()) {
+            throw std::out_of_range("MVT tag (" + std::to_string(tag.key) + ", " +
+                                    std::to_string(tag.value) + ") names a key or value the layer (" +
+                                    std::to_string(m_keys.size()) + " keys, " +
+                                    std::to_string(m_values.size()) +
+                                    " values) does not have (spec 4.4)");
+        }
+        m_tags.push_back(tag.key);
+        m_tags.push_back(tag.value);
+    }
+}
+
+namespace {
+
+char* put_varint(char* out, std::uint64_t value) noexcept {
+    return out + protozero::add_varint_to_buffer(out, value);
+}
+
+// Writes @p values as packed field @p tag (wire type 2, spec 4.2's tags and geometry).
+char* put_packed(char* out, std::uint32_t tag, const std::vector<std::uint32_t>& values) noexcept {
+    std::uint64_t length = 0;
+    for (const std::uint32_t v : values) {
+        length += static_cast<std::uint64_t>(protozero::length_of_varint(v));
+    }
+    *out++ = static_cast<char>((tag << 3U) | 2U);
+    out = put_varint(out, length);
+    for (const std::uint32_t v : values) {
+        out = put_varint(out, v);
+    }
+    return out;
+}
+
+}  // namespace
+
+void LayerWriter::write_feature(std::uint64_t id, GeomType type) {
+    // The feature is built in a scratch buffer and appended whole: protozero's nested messages
+    // reserve room for a length and move the body back when it is shorter, three times a point.
+    // Fields 1 to 4 (spec 4.2) take one-byte keys; a varint of 32 bits takes at most 5 bytes.
+    const std::size_t bound = 3 * (1 + protozero::max_varint_length) + 2 +
+                              5 * (m_tags.size() + m_geometry.size());
+    if (m_feature.size() < bound) {
+        m_feature.resize(bound);
+    }
+    char* const begin = m_feature.data();
+    char* out = begin;
+    *out++ = static_cast<char>(1U << 3U);
+    out = put_varint(out, id);
     if (!m_tags.empty()) {
-        feature.add_packed_uint32(2, m_tags.begin(), m_tags.end());
+        out = put_packed(out, 2, m_tags);
     }
-    feature.add_enum(3, static_cast<std::int32_t>(type));
-    feature.add_packed_uint32(4, m_geometry.begin(), m_geometry.end());
-    feature.commit();
+    *out++ = static_cast<char>(3U << 3U);
+    *out++ = static_cast<char>(type);
+    out = put_packed(out, 4, m_geometry);
+    m_pbf.add_message(2, begin, static_cast<std::size_t>(out - begin));
     ++m_features;
 }
 
@@ -241,6 +292,16 @@ bool LayerWriter::add_point(std::uint64_t id, Point point,
     return add_points(id, std::span<const Point>(&point, 1), properties);
 }
 
+void LayerWriter::add_tagged_point(std::uint64_t id, Point point, std::span<const Tag> tags) {
+    tag_indexes(tags);
+    // Spec 4.3.4.2: a MoveTo of one point, from the cursor at (0, 0).
+    m_geometry.clear();
+    m_geometry.push_back(command(command_move_to, 1));
+    m_geometry.push_back(protozero::encode_zigzag32(point.x));
+    m_geometry.push_back(protozero::encode_zigzag32(point.y));
+    write_feature(id, GeomType::point);
+}
+
 bool LayerWriter::add_points(std::uint64_t id, std::span<const Point> points,
                              std::span<const Property> properties) {
     if (points.empty()) {
@@ -255,7 +316,8 @@ bool LayerWriter::add_points(std::uint64_t id, std::span<const Point> points,
         m_geometry.push_back(protozero::encode_zigzag32(p.y - m_cursor.y));
         m_cursor = p;
     }
-    write_feature(id, GeomType::point, properties);
+    tag_properties(properties);
+    write_feature(id, GeomType::point);
     return true;
 }
 
@@ -275,7 +337,8 @@ bool LayerWriter::add_lines(std::uint64_t id, std::span<const std::span<const Po
     if (m_geometry.empty()) {
         return false;
     }
-    write_feature(id, GeomType::linestring, properties);
+    tag_properties(properties);
+    write_feature(id, GeomType::linestring);
     return true;
 }
 
@@ -315,7 +378,8 @@ bool LayerWriter::add_polygon(std::uint64_t id, std::span<const Ring> rings,
     if (m_geometry.empty()) {
         return false;
     }
-    write_feature(id, GeomType::polygon, properties);
+    tag_properties(properties);
+    write_feature(id, GeomType::polygon);
     return true;
 }
 

@@ -1,6 +1,7 @@
 #include <diachi/tiles/renderer.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <mutex>
 #include <stdexcept>
@@ -452,28 +453,63 @@ RenderStats TileRenderer::render(TileId tile, LayerSet layers, std::string* out)
 
 namespace {
 
+// Households per 11-digit cell (a code without its unit), for "units": an open-addressing
+// count of the households read.
+class CellCounts {
+public:
+    explicit CellCounts(const std::vector<HouseholdPoint>& households) {
+        std::size_t slots = 16;
+        while (slots < 2 * households.size()) {
+            slots *= 2;
+        }
+        m_slots.assign(slots, Slot{});
+        m_shift = 64 - std::countr_zero(slots);
+        for (const HouseholdPoint& h : households) {
+            const std::uint64_t key = h.code.with_unit(1).key();
+            Slot& slot = m_slots[slot_of(key)];
+            slot.key = key;
+            ++slot.count;
+        }
+    }
+    std::uint64_t operator()(const HouseholdCode& code) const {
+        return m_slots[slot_of(code.with_unit(1).key())].count;
+    }
+
+private:
+    struct Slot {
+        std::uint64_t key = 0;
+        std::uint64_t count = 0;  // 0: empty
+    };
+    // The slot of @p key, or the empty slot where it goes (the table is at most half full).
+    [[nodiscard]] std::size_t slot_of(std::uint64_t key) const {
+        const std::size_t mask = m_slots.size() - 1;
+        for (std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> m_shift;; i = (i + 1) & mask) {
+            if (m_slots[i].count == 0 || m_slots[i].key == key) {
+                return i;
+            }
+        }
+    }
+    std::vector<Slot> m_slots;
+    int m_shift = 0;
+};
+
 std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
                              std::vector<HouseholdPoint>* households, ClusterMap* clusters,
                              mvt::LayerWriter* layer) {
-    // Households per 11-digit cell, for "units": the cells read, sorted, counted by range.
-    std::vector<std::uint64_t> cells;
-    cells.reserve(households->size());
-    for (const HouseholdPoint& h : *households) {
-        cells.push_back(h.code.with_unit(1).key());
-    }
-    std::sort(cells.begin(), cells.end());
-    const auto units_in_cell = [&](const HouseholdCode& code) {
-        const auto [first, last] = std::equal_range(cells.begin(), cells.end(), code.with_unit(1).key());
-        return static_cast<std::uint64_t>(last - first);
-    };
+    const CellCounts units_in_cell(*households);
+    // The keys are looked up once, not per household.
+    const std::uint32_t code_key = layer->key("code");
+    const std::uint32_t unit_key = layer->key("unit");
+    const std::uint32_t units_key = layer->key("units");
     const auto write_one = [&](const HouseholdPoint& h, TilePoint at) {
         const HouseholdCode::Text code = h.code.display();
         // Codes are unique: each is a new value of the layer.
-        const std::array<mvt::Property, 3> properties = {
-            mvt::Property{"code", code.view(), true},
-            mvt::Property{"unit", std::uint64_t{h.code.unit()}},
-            mvt::Property{"units", units_in_cell(h.code)}};
-        return layer->add_point(h.id, TileFrame::round(at), properties);
+        const std::array<mvt::Tag, 3> tags = {
+            mvt::Tag{code_key, layer->value(code.view(), true)},
+            mvt::Tag{unit_key, layer->value(std::uint64_t{h.code.unit()})},
+            mvt::Tag{units_key, layer->value(units_in_cell(h.code))}};
+        layer->add_tagged_point(h.id, TileFrame::round(at), tags);
+        return true;
     };
     std::size_t written = 0;
     if (cell == 0) {

@@ -61,6 +61,14 @@ struct Property {
     bool unique = false;
 };
 
+/// A feature's property as a tag (spec 4.4): the indexes of its key and value in the layer, from
+/// LayerWriter::key() and LayerWriter::value(). Many features with the same keys resolve each key
+/// once and write tags, with no look-up per feature (what vtzero calls index_value).
+struct Tag {
+    std::uint32_t key = 0;
+    std::uint32_t value = 0;
+};
+
 /// A ring of a polygon: its points (closing point optional) and whether it is an exterior ring
 /// (a hole otherwise). The writer orients it; rings after an exterior ring until the next are
 /// its holes.
@@ -122,6 +130,9 @@ public:
 
     /// A point feature. Always written; returns true.
     bool add_point(std::uint64_t id, Point point, std::span<const Property> properties);
+    /// A point feature whose properties are tags of this layer's keys and values. Throws
+    /// std::out_of_range when a tag's index is not in the layer (spec 4.4).
+    void add_tagged_point(std::uint64_t id, Point point, std::span<const Tag> tags);
     /// A multipoint feature; false (nothing written) when @p points is empty.
     bool add_points(std::uint64_t id, std::span<const Point> points,
                     std::span<const Property> properties);
@@ -135,6 +146,12 @@ public:
     bool add_polygon(std::uint64_t id, std::span<const Ring> rings,
                      std::span<const Property> properties);
 
+    /// The index of key @p key in the layer, added when new.
+    std::uint32_t key(std::string_view key);
+    /// The index of @p value in the layer, added when new (values are deduplicated by their
+    /// encoding, spec 4.1). With @p unique, see Property::unique.
+    std::uint32_t value(const Value& value, bool unique = false);
+
     /// Features written so far.
     [[nodiscard]] std::size_t size() const noexcept { return m_features; }
     /// The layer's extent.
@@ -144,9 +161,10 @@ public:
     void commit();
 
 private:
-    void write_feature(std::uint64_t id, GeomType type, std::span<const Property> properties);
-    std::uint32_t key_index(std::string_view key);
-    std::uint32_t value_index(const Value& value, bool unique);
+    // The feature of m_tags and m_geometry.
+    void write_feature(std::uint64_t id, GeomType type);
+    void tag_properties(std::span<const Property> properties);
+    void tag_indexes(std::span<const Tag> tags);
     void move_to(Point p, std::uint32_t count);
     void line_to(std::span<const Point> points);
 
@@ -157,6 +175,7 @@ private:
     detail::InternTable m_keys;
     detail::InternTable m_values;
     std::string m_scratch;               // one encoded Value
+    std::string m_feature;               // room for one encoded Feature
     std::vector<std::uint32_t> m_small_values;  // small unsigned value -> index + 1, 0 if unseen
     std::vector<std::uint32_t> m_tags;   // of the feature being written
     std::vector<std::uint32_t> m_geometry;
