@@ -561,6 +561,7 @@ int run_check(std::span<const std::string_view> words) {
                          .field("external_ids", static_cast<long>(report.external_ids))
                          .field("history_events", static_cast<long>(report.history_events))
                          .field("density_mismatches", static_cast<long>(report.density_mismatches))
+                         .field("cell_mismatches", static_cast<long>(report.cell_mismatches))
                          .field("problem_count", static_cast<long>(report.problem_count))
                          .raw("problems", problems.str())
                          .str()

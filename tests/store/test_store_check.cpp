@@ -1,6 +1,7 @@
 // Registry::check() (`diachi check`): a store made through the API checks clean; each kind of
 // damage, written straight into RocksDB behind the registry's back, is found and named.
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -162,9 +163,11 @@ protected:
 
 TEST_F(StoreCheckTest, AMissingSpatialEntryIsFound) {
     const auto report = damaged([](RawStore& raw) { raw.remove("spatial", raw.first_key("spatial")); });
-    // The record, and the density index at each of its levels, disagree with the spatial index.
-    EXPECT_EQ(report.problem_count, 1U + Registry::density_levels.size());
+    // The record, the density index at each of its levels and the cell index disagree with the
+    // spatial index.
+    EXPECT_EQ(report.problem_count, 1U + Registry::density_levels.size() + 1U);
     EXPECT_EQ(report.density_mismatches, Registry::density_levels.size());
+    EXPECT_EQ(report.cell_mismatches, 1U);
     EXPECT_TRUE(mentions(report, "not in the spatial index")) << report.problems.front();
 }
 
@@ -191,20 +194,83 @@ TEST_F(StoreCheckTest, AWrongDensityCountIsFound) {
     EXPECT_TRUE(mentions(report, "counts 0 households, the spatial index "));
 }
 
-TEST_F(StoreCheckTest, AFormat3StoreGetsItsDensityIndexWhenOpenedWritable) {
+TEST_F(StoreCheckTest, AWrongCellIsFound) {
+    // The cell of the first spatial entry: its Morton key without the low 24 bits (codec:
+    // cell_index).
+    std::string cell;
+    const auto report = damaged([&](RawStore& raw) {
+        cell = be64(from_be64(raw.first_key("spatial")) >> 24);
+        raw.put("cells", cell, "");
+    });
+    EXPECT_EQ(report.cell_mismatches, 1U);
+    EXPECT_EQ(report.problem_count, 1U);
+    EXPECT_TRUE(mentions(report, "cell " + std::to_string(from_be64(cell)) +
+                                     ": holds 0 households, not the 1 households of the spatial index"))
+        << report.problems.front();
+}
+
+namespace {
+
+/// Households in the whole world, by id, read through the cell index.
+std::vector<std::uint64_t> ids_within(const Registry& registry) {
+    std::vector<std::uint64_t> out;
+    registry.within(diachi::geography::Bounds{-90, -180, 90, 180}, [&](const diachi::store::HouseholdPoint& p) {
+        out.push_back(p.id);
+        return true;
+    });
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+TEST_F(StoreCheckTest, TheCellIndexMergesRightThroughCompaction) {
+    // Moves and retirements leave remove operands on cells compacted before: merged in
+    // compaction, they must leave exactly the spatial index's households.
+    Registry registry(dir / "store");
+    registry.compact();
+    ASSERT_TRUE(registry.move(ids[5], LatLngE7::from_degrees(20.2101, 105.8101).value(), "tester"));
+    ASSERT_TRUE(registry.move(ids[6], LatLngE7::from_degrees(20.2102, 105.8102).value(), "tester"));
+    ASSERT_TRUE(registry.retire(ids[7], "tester", "demolished"));
+    registry.compact();
+    const auto report = registry.check();
+    EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
+    const auto within = ids_within(registry);
+    EXPECT_EQ(within.size(), 38U);
+    EXPECT_FALSE(std::binary_search(within.begin(), within.end(), ids[7]));
+    EXPECT_TRUE(std::binary_search(within.begin(), within.end(), ids[5]));
+}
+
+// A store of an older format lacks indexes: a read-only open says to open it writable once, and
+// a writable open builds them from the spatial index (format 3: density and cells; 4: cells).
+class OldFormatTest : public StoreCheckTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(OldFormatTest, IsUpgradedWhenOpenedWritable) {
+    const int format = GetParam();
+    std::vector<std::uint64_t> expected;
+    {
+        diachi::store::RegistryOptions read_only;
+        read_only.read_only = true;
+        expected = ids_within(Registry(dir / "store", read_only));
+    }
+    ASSERT_EQ(expected.size(), 39U);  // 40 registered, 1 retired
     {
         RawStore raw(dir / "store");
-        raw.drop("density");
-        raw.put("default", "format", "diachi-registry-3");
+        raw.drop("cells");
+        if (format == 3) {
+            raw.drop("density");
+        }
+        raw.put("default", "format", "diachi-registry-" + std::to_string(format));
     }
     diachi::store::RegistryOptions read_only;
     read_only.read_only = true;
     try {
         Registry registry(dir / "store", read_only);
-        ADD_FAILURE() << "a format-3 store opened read-only";
+        ADD_FAILURE() << "a format-" << format << " store opened read-only";
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("open it writable once to upgrade it"), std::string::npos)
-            << e.what();
+        const std::string message = e.what();
+        EXPECT_NE(message.find("open it writable once to upgrade it"), std::string::npos) << message;
+        EXPECT_NE(message.find("diachi-registry-" + std::to_string(format)), std::string::npos) << message;
     }
     {
         Registry registry(dir / "store");  // upgrades
@@ -212,6 +278,7 @@ TEST_F(StoreCheckTest, AFormat3StoreGetsItsDensityIndexWhenOpenedWritable) {
     Registry registry(dir / "store", read_only);
     const auto report = registry.check();
     EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
+    EXPECT_EQ(ids_within(registry), expected);
     for (const std::uint32_t level : Registry::density_levels) {
         std::uint64_t total = 0;
         registry.density(level, 0, 0, (1U << level) - 1, (1U << level) - 1,
@@ -219,8 +286,32 @@ TEST_F(StoreCheckTest, AFormat3StoreGetsItsDensityIndexWhenOpenedWritable) {
                              total += c.count;
                              return true;
                          });
-        EXPECT_EQ(total, 39U) << "level " << level;  // 40 registered, 1 retired
+        EXPECT_EQ(total, 39U) << "level " << level;
     }
+}
+
+INSTANTIATE_TEST_SUITE_P(StoreCheckTest, OldFormatTest, ::testing::Values(3, 4));
+
+TEST_F(StoreCheckTest, AnUpgradeCutShortIsBuiltAgainWhole) {
+    // A format-4 store whose cell index was half built (a crash before the format was written):
+    // the next writable open empties the index and builds it again, with nothing twice.
+    {
+        RawStore raw(dir / "store");
+        raw.drop("cells");
+        raw.put("default", "format", "diachi-registry-4");
+    }
+    { Registry registry(dir / "store"); }
+    {
+        RawStore raw(dir / "store");
+        raw.put("default", "format", "diachi-registry-4");
+        const std::string cell = be64(from_be64(raw.first_key("spatial")) >> 24);
+        raw.put("cells", cell, "junk that does not decode");
+    }
+    { Registry registry(dir / "store"); }
+    diachi::store::RegistryOptions read_only;
+    read_only.read_only = true;
+    const auto report = Registry(dir / "store", read_only).check();
+    EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
 }
 
 TEST_F(StoreCheckTest, AGapInHistoryIsFound) {

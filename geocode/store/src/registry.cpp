@@ -24,6 +24,7 @@
 #include <diachi/text.hpp>
 
 #include "codec_internal.hpp"
+#include "cell_index.hpp"
 #include "density_index.hpp"
 #include "search_index.hpp"
 
@@ -77,19 +78,22 @@ enum Family : std::size_t {
     cf_zones,
     cf_search,
     cf_density,
+    cf_cells,
     cf_count
 };
 constexpr std::array<const char*, cf_count> family_names = {
     "default", "households", "personal", "codes", "spatial", "external", "history", "zones",
-    "search",  "density"};
+    "search",  "density",    "cells"};
 
 constexpr std::string_view key_next_id = "next_id";
 constexpr std::string_view key_prefixes = "prefixes";
 constexpr std::string_view key_old_units = "old_units";
 constexpr std::string_view key_format = "format";
-constexpr std::string_view format_version = "diachi-registry-4";
-// Format 3 lacks the density index; opening it writable builds the index and moves it to 4.
+constexpr std::string_view format_version = "diachi-registry-5";
+// Format 3 lacks the density and cell indexes, format 4 the cell index; opening such a store
+// writable builds what it lacks from the spatial index and moves it to format 5.
 constexpr std::string_view format_version_3 = "diachi-registry-3";
+constexpr std::string_view format_version_4 = "diachi-registry-4";
 
 constexpr std::uint64_t unit_mask = 0x3FFF;  // the unit's bits in HouseholdCode::key()
 
@@ -139,6 +143,42 @@ std::string spatial_key(LatLngE7 location, std::uint64_t id) {
     detail::put_be64(&key, id);
     return key;
 }
+
+/// The writes of a batch that place households: the spatial entry, the density counts and the
+/// cell index, kept in step.
+class SpatialBatch {
+public:
+    SpatialBatch(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* spatial,
+                 rocksdb::ColumnFamilyHandle* density, rocksdb::ColumnFamilyHandle* cells)
+        : m_batch(batch), m_spatial(spatial), m_density(batch, density), m_cells(batch, cells) {}
+
+    void add(LatLngE7 location, std::uint64_t id, const HouseholdCode& code) {
+        check(m_batch->Put(m_spatial, spatial_key(location, id), be64_key(code.key())));
+        m_density.add(location, +1);
+        m_cells.add(detail::CellEntry{detail::morton_of(location), id, code.key()});
+    }
+    void remove(LatLngE7 location, std::uint64_t id) {
+        check(m_batch->Delete(m_spatial, spatial_key(location, id)));
+        m_density.add(location, -1);
+        m_cells.remove(detail::morton_of(location), id);
+    }
+    /// Writes the summed density counts and the cell operands into the batch.
+    void finish() {
+        m_density.finish();
+        m_cells.finish();
+    }
+
+private:
+    static void check(const rocksdb::Status& status) {
+        if (!status.ok()) {
+            throw std::runtime_error("batching spatial entries: " + status.ToString());
+        }
+    }
+    rocksdb::WriteBatch* m_batch;
+    rocksdb::ColumnFamilyHandle* m_spatial;
+    detail::DensityBatch m_density;
+    detail::CellBatch m_cells;
+};
 
 std::string history_key(std::uint64_t id, std::uint32_t sequence) {
     std::string key = be64_key(id);
@@ -266,8 +306,10 @@ struct Registry::Impl {
     }
 
     void open();
-    /// Builds the density index from the spatial index (upgrading a format-3 store).
-    void build_density_index();
+    /// Builds the density index (@p density) and the cell index (@p cells) from the spatial
+    /// index, upgrading a format-3 or format-4 store. Either is emptied first, so a build cut
+    /// short is built again whole.
+    void build_spatial_indexes(bool density, bool cells);
     void load_zones();
     /// Makes @p index the current zones (with their province_key() names beside it).
     void install_zones(std::shared_ptr<const geography::ZoneIndex> index);
@@ -327,25 +369,51 @@ Error Registry::Impl::begin_change(std::uint64_t id, Household* h) const {
     return Error{};
 }
 
-void Registry::Impl::build_density_index() {
+void Registry::Impl::build_spatial_indexes(bool density, bool cells) {
+    const std::string all_first(1, '\0');
+    const std::string all_last(9, '\xFF');  // past every density key (9 bytes) and cell key (8)
+    for (const auto& [wanted, family] : {std::pair{density, cf_density}, std::pair{cells, cf_cells}}) {
+        if (wanted) {
+            check(db->DeleteRange(write_options, cf(family), all_first, all_last),
+                  "emptying an index to build");
+        }
+    }
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf(cf_spatial)));
     rocksdb::WriteBatch batch;
-    detail::DensityBatch density(&batch, cf(cf_density));
+    detail::DensityBatch density_batch(&batch, cf(cf_density));
+    detail::CellBatch cell_batch(&batch, cf(cf_cells));
     std::size_t pending = 0;
     const auto flush = [&] {
-        density.finish();
-        check(db->Write(write_options, &batch), "writing the density index");
+        density_batch.finish();
+        cell_batch.finish();
+        check(db->Write(write_options, &batch), "writing the spatial indexes");
         batch.Clear();
         pending = 0;
     };
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        density.add(detail::location_of_morton(detail::get_be64(it->key().ToStringView())), +1);
+        const std::string_view key = it->key().ToStringView();
+        const std::uint64_t morton = detail::get_be64(key);
+        if (density) {
+            density_batch.add(detail::location_of_morton(morton), +1);
+        }
+        if (cells) {
+            cell_batch.add(detail::CellEntry{morton, detail::get_be64(key, 8),
+                                             detail::get_be64(it->value().ToStringView())});
+        }
         if (++pending == 100'000) {
             flush();
         }
     }
     check(it->status(), "reading the spatial index");
     flush();
+    // Fold the operands and the range deletion in now: reads would merge them every time.
+    rocksdb::CompactRangeOptions compact;
+    compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    for (const auto& [wanted, family] : {std::pair{density, cf_density}, std::pair{cells, cf_cells}}) {
+        if (wanted) {
+            check(db->CompactRange(compact, cf(family), nullptr, nullptr), "compacting a built index");
+        }
+    }
 }
 
 void Registry::Impl::open() {
@@ -392,17 +460,22 @@ void Registry::Impl::open() {
     descriptors[cf_search].options.max_successive_merges = 4;
     descriptors[cf_density].options.merge_operator = detail::density_merge_operator();
     descriptors[cf_density].options.max_successive_merges = 4;
+    descriptors[cf_cells].options.merge_operator = detail::cell_merge_operator();
     rocksdb::Status status;
     if (options.read_only || !options.follower_dir.empty()) {
         std::vector<std::string> existing;
+        const auto has = [&](Family family) {
+            return std::find(existing.begin(), existing.end(), family_names[family]) !=
+                   existing.end();
+        };
         if (rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(db_options), path, &existing).ok() &&
-            std::find(existing.begin(), existing.end(), family_names[cf_search]) != existing.end() &&
-            std::find(existing.begin(), existing.end(), family_names[cf_density]) ==
-                existing.end()) {
+            has(cf_search) && !has(cf_cells)) {
             throw std::runtime_error(
-                path + ": the registry has format '" + std::string(format_version_3) +
-                "', without the density index; open it writable once to upgrade it (any write "
-                "command does, e.g. `diachi backup`)");
+                path + ": the registry has format '" +
+                std::string(has(cf_density) ? format_version_4 : format_version_3) +
+                "', without the " + (has(cf_density) ? "cell index" : "density and cell indexes") +
+                "; open it writable once to upgrade it (any write command does, e.g. `diachi "
+                "backup`)");
         }
     }
     if (!options.follower_dir.empty()) {
@@ -430,8 +503,9 @@ void Registry::Impl::open() {
               "writing the format");
     } else {
         check(status, "reading the format");
-        if (value == format_version_3 && !options.read_only && options.follower_dir.empty()) {
-            build_density_index();
+        const bool old_format = value == format_version_3 || value == format_version_4;
+        if (old_format && !options.read_only && options.follower_dir.empty()) {
+            build_spatial_indexes(value == format_version_3, true);
             check(db->Put(write_options, cf(cf_default), key_format, format_version),
                   "writing the format");
             value = format_version;
@@ -956,7 +1030,8 @@ void Registry::register_households(std::span<const Registration> registrations,
 
     rocksdb::WriteBatch batch;
     detail::SearchBatch search(&batch, m_impl->cf(cf_search));
-    detail::DensityBatch density(&batch, m_impl->cf(cf_density));
+    SpatialBatch spatial(&batch, m_impl->cf(cf_spatial), m_impl->cf(cf_density),
+                         m_impl->cf(cf_cells));
     std::unordered_map<std::uint64_t, std::uint16_t> units;       // cell base -> last unit
     std::unordered_map<std::string, std::size_t> batch_external;  // key -> index in out
     std::unique_ptr<rocksdb::Iterator> codes;  // made by last_unit() when a cell is not new
@@ -1029,10 +1104,7 @@ void Registry::register_households(std::span<const Registration> registrations,
             m_impl->check(batch.Put(m_impl->cf(cf_personal), be64_key(h.id), value), "batching");
             h.personal = r.personal;
         }
-        m_impl->check(batch.Put(m_impl->cf(cf_spatial), spatial_key(h.location, h.id),
-                                be64_key(h.code.key())),
-                      "batching");
-        density.add(h.location, +1);
+        spatial.add(h.location, h.id, h.code);
         if (!external_keys[i].empty()) {
             m_impl->check(batch.Put(m_impl->cf(cf_external), external_keys[i], be64_key(h.id)),
                           "batching");
@@ -1043,7 +1115,7 @@ void Registry::register_households(std::span<const Registration> registrations,
         out->push_back(Registered{std::move(h), true});
     }
     search.finish(&m_impl->vocabulary);
-    density.finish();
+    spatial.finish();
     if (next_id != m_impl->next_id) {
         m_impl->check(batch.Put(m_impl->cf(cf_default), key_next_id, be64_key(next_id)),
                       "batching");
@@ -1408,7 +1480,9 @@ void Registry::within(std::span<const geography::Bounds> boxes,
     std::vector<Box> e7(boxes.size());
     std::vector<Range> ranges;
     std::vector<detail::MortonRange> cells;
-    // One box: up to 64 quadtree cells; many small boxes: a few each.
+    // One box: up to 64 quadtree cells; many small boxes: a few each. The ranges are read in the
+    // cell index, whose keys are Morton keys without their low cell_bits: a range's cells are
+    // merged with the box's others they touch, so no household is visited twice for one box.
     const std::size_t max_cells = boxes.size() == 1 ? 64 : 4;
     for (std::size_t i = 0; i < boxes.size(); ++i) {
         const auto& box = boxes[i];
@@ -1418,35 +1492,50 @@ void Registry::within(std::span<const geography::Bounds> boxes,
         e7[i] = Box{to_e7(box.south_deg, detail::lat_offset_e7), to_e7(box.north_deg, detail::lat_offset_e7),
                     to_e7(box.west_deg, detail::lng_offset_e7), to_e7(box.east_deg, detail::lng_offset_e7)};
         detail::cover(e7[i].lat0, e7[i].lat1, e7[i].lng0, e7[i].lng1, max_cells, &cells);
-        for (const auto& cell : cells) {
-            ranges.push_back({cell, i});
+        const std::size_t first = ranges.size();
+        for (const auto& m : cells) {
+            const std::uint64_t last = (m.end == 0 ? ~std::uint64_t{0} : m.end - 1) >> detail::cell_bits;
+            ranges.push_back({{m.begin >> detail::cell_bits, last + 1}, i});
         }
+        std::sort(ranges.begin() + static_cast<std::ptrdiff_t>(first), ranges.end(),
+                  [](const Range& x, const Range& y) { return x.range.begin < y.range.begin; });
+        std::size_t kept = first;
+        for (std::size_t r = first; r < ranges.size(); ++r) {
+            if (kept > first && ranges[r].range.begin <= ranges[kept - 1].range.end) {
+                ranges[kept - 1].range.end = std::max(ranges[kept - 1].range.end, ranges[r].range.end);
+            } else {
+                ranges[kept++] = ranges[r];
+            }
+        }
+        ranges.resize(kept);
     }
     std::sort(ranges.begin(), ranges.end(),
               [](const Range& a, const Range& b) { return a.range.begin < b.range.begin; });
     std::unique_ptr<rocksdb::Iterator> it(
-        m_impl->db->NewIterator(scan_options(), m_impl->cf(cf_spatial)));
+        m_impl->db->NewIterator(scan_options(), m_impl->cf(cf_cells)));
     SpatialCursor cursor(it.get());
     bool go_on = true;
     for (const Range& r : ranges) {
         const std::size_t index = r.box;  // a plain local: lambdas cannot capture bindings
-        const detail::MortonRange& range = r.range;
         const Box& b = e7[index];
-        cursor.scan(range, [&](std::uint64_t m, std::string_view key, std::string_view value) {
-            std::uint32_t lat = 0;
-            std::uint32_t lng = 0;
-            detail::unmorton(m, &lat, &lng);
-            if (lat < b.lat0 || lat > b.lat1 || lng < b.lng0 || lng > b.lng1) {
-                return true;
-            }
-            HouseholdPoint point;
-            point.id = detail::get_be64(key, 8);
-            point.location = detail::location_of_morton(m);
-            point.code = HouseholdCode::from_key(detail::get_be64(value));
-            go_on = visit(index, point);
+        cursor.scan(r.range, [&](std::uint64_t cell, std::string_view, std::string_view value) {
+            detail::for_each_in_cell(cell, value, [&](const detail::CellEntry& e) {
+                std::uint32_t lat = 0;
+                std::uint32_t lng = 0;
+                detail::unmorton(e.morton, &lat, &lng);
+                if (lat < b.lat0 || lat > b.lat1 || lng < b.lng0 || lng > b.lng1) {
+                    return true;
+                }
+                HouseholdPoint point;
+                point.id = e.id;
+                point.location = detail::location_of_morton(e.morton);
+                point.code = HouseholdCode::from_key(e.code_key);
+                go_on = visit(index, point);
+                return go_on;
+            });
             return go_on;
         });
-        m_impl->check(cursor.status(), "reading the spatial index");
+        m_impl->check(cursor.status(), "reading the cell index");
         if (!go_on) {
             return;
         }
@@ -1515,15 +1604,12 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     h.zone_id = zone.id;
     h.commune = zone.name;
     h.province = zone.parent_name;
-    m_impl->check(batch.Delete(m_impl->cf(cf_spatial), spatial_key(old_location, id)), "batching");
-    m_impl->check(
-        batch.Put(m_impl->cf(cf_spatial), spatial_key(location, id), be64_key(h.code.key())),
-        "batching");
     {
-        detail::DensityBatch density(&batch, m_impl->cf(cf_density));
-        density.add(old_location, -1);
-        density.add(location, +1);
-        density.finish();
+        SpatialBatch spatial(&batch, m_impl->cf(cf_spatial), m_impl->cf(cf_density),
+                             m_impl->cf(cf_cells));
+        spatial.remove(old_location, id);
+        spatial.add(location, id, h.code);
+        spatial.finish();
     }
     m_impl->put_changed_household(&batch, h, before);
     m_impl->append_history(&batch, h, HistoryAction::moved, actor,
@@ -1548,11 +1634,11 @@ Result<Household> Registry::retire(std::uint64_t id, std::string_view actor,
     const Household before = h;
     h.status = HouseholdStatus::retired;
     rocksdb::WriteBatch batch;
-    m_impl->check(batch.Delete(m_impl->cf(cf_spatial), spatial_key(h.location, id)), "batching");
     {
-        detail::DensityBatch density(&batch, m_impl->cf(cf_density));
-        density.add(h.location, -1);
-        density.finish();
+        SpatialBatch spatial(&batch, m_impl->cf(cf_spatial), m_impl->cf(cf_density),
+                             m_impl->cf(cf_cells));
+        spatial.remove(h.location, id);
+        spatial.finish();
     }
     m_impl->put_changed_household(&batch, h, before);
     m_impl->append_history(&batch, h, HistoryAction::retired, actor,
@@ -1809,21 +1895,80 @@ StoreCheck Registry::check() const {
     });
 
     // Every spatial entry names an active household at that place; the density index counts
-    // exactly the spatial entries.
+    // exactly the spatial entries, and the cell index holds exactly them, cell by cell (both
+    // in key order: a merge of the two).
     rocksdb::WriteBatch unused;
     detail::DensityBatch expected_density(&unused, impl.cf(cf_density));
+    std::unique_ptr<rocksdb::Iterator> cells(impl.db->NewIterator(rocksdb::ReadOptions(), impl.cf(cf_cells)));
+    cells->SeekToFirst();
+    std::uint64_t cell = 0;
+    std::string expected_cell;  // the value cell `cell` should have
+    const auto cell_count = [](std::uint64_t c, std::string_view packed) {
+        std::size_t n = 0;
+        try {
+            detail::for_each_in_cell(c, packed, [&](const detail::CellEntry&) { return ++n != 0; });
+        } catch (const std::runtime_error&) {
+            return std::string("a corrupt value");
+        }
+        return std::to_string(n) + " households";
+    };
+    // Compares the cell index up to cell @p upto (all of it for nullopt) with the expected.
+    const auto check_cells = [&](std::optional<std::uint64_t> upto) {
+        for (; cells->Valid(); cells->Next()) {
+            const std::string_view key = cells->key().ToStringView();
+            const std::uint64_t c = key.size() == 8 ? detail::get_be64(key) : 0;
+            if (upto && c > *upto) {
+                break;
+            }
+            const std::string_view stored = cells->value().ToStringView();
+            if (key.size() != 8) {
+                ++report.cell_mismatches;
+                problem("cell index: a key of " + std::to_string(key.size()) + " bytes");
+            } else if (upto && c == *upto) {
+                if (stored != expected_cell) {
+                    ++report.cell_mismatches;
+                    problem("cell " + std::to_string(c) + ": holds " + cell_count(c, stored) +
+                            ", not the " + cell_count(c, expected_cell) + " of the spatial index");
+                }
+                expected_cell.clear();
+            } else if (!stored.empty()) {
+                ++report.cell_mismatches;
+                problem("cell " + std::to_string(c) + ": holds " + cell_count(c, stored) +
+                        ", the spatial index none");
+            }
+        }
+        impl.check(cells->status(), "checking the cell index");
+        if (upto && !expected_cell.empty()) {
+            ++report.cell_mismatches;
+            problem("cell " + std::to_string(*upto) + ": missing, the spatial index has " +
+                    cell_count(*upto, expected_cell) + " there");
+            expected_cell.clear();
+        }
+    };
     iterate(cf_spatial, [&](std::string_view key, std::string_view code_key) {
         ++report.spatial_entries;
         if (key.size() != 16 || code_key.size() != 8) {
             return problem("spatial index: an entry of " + std::to_string(key.size()) + " bytes");
         }
-        expected_density.add(detail::location_of_morton(detail::get_be64(key)), +1);
+        const std::uint64_t morton = detail::get_be64(key);
+        if (morton >> detail::cell_bits != cell && !expected_cell.empty()) {
+            check_cells(cell);
+        }
+        cell = morton >> detail::cell_bits;
+        detail::append_cell_entry(detail::CellEntry{morton, detail::get_be64(key, 8), detail::get_be64(code_key)},
+                                  &expected_cell);
+        expected_density.add(detail::location_of_morton(morton), +1);
         const std::uint64_t id = detail::get_be64(key, 8);
         if (!get(cf_households, be64_key(id), &other) || other != code_key) {
             problem("spatial index: an entry for household " + std::to_string(id) + " with code " +
                     code_text(detail::get_be64(code_key)) + ", which is not that household's code");
         }
     });
+
+    if (!expected_cell.empty()) {
+        check_cells(cell);
+    }
+    check_cells(std::nullopt);
 
     auto expected_cells = expected_density.cells();
     const auto cell_name = [](std::string_view key) {

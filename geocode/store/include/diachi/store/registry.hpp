@@ -74,6 +74,7 @@ struct StoreCheck {
     std::uint64_t external_ids = 0;
     std::uint64_t history_events = 0;
     std::uint64_t density_mismatches = 0;  ///< density cells that disagree with the spatial index
+    std::uint64_t cell_mismatches = 0;     ///< cell index values that disagree with the spatial index
     std::uint64_t problem_count = 0;    ///< every problem found
     std::vector<std::string> problems;  ///< the first 100, each naming the entry
 
