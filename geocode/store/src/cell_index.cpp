@@ -118,6 +118,25 @@ void cell_internal::corrupt(std::uint64_t cell) {
     throw std::runtime_error("corrupt cell index entry (cell " + std::to_string(cell) + ")");
 }
 
+void cell_ranges(std::span<const MortonRange> ranges, std::vector<MortonRange>* out) {
+    out->clear();
+    for (const MortonRange& m : ranges) {
+        const std::uint64_t last = (m.end == 0 ? ~std::uint64_t{0} : m.end - 1) >> cell_bits;
+        out->push_back({m.begin >> cell_bits, last + 1});
+    }
+    std::sort(out->begin(), out->end(),
+              [](const MortonRange& a, const MortonRange& b) { return a.begin < b.begin; });
+    std::size_t kept = 0;
+    for (const MortonRange& r : *out) {
+        if (kept > 0 && r.begin <= (*out)[kept - 1].end) {
+            (*out)[kept - 1].end = std::max((*out)[kept - 1].end, r.end);
+        } else {
+            (*out)[kept++] = r;
+        }
+    }
+    out->resize(kept);
+}
+
 std::string cell_key(std::uint64_t morton) { return be64_key(morton >> cell_bits); }
 
 void append_cell_entry(const CellEntry& e, std::string* value) {

@@ -20,12 +20,16 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/write_batch.h>
+
+#include "codec_internal.hpp"
 
 namespace diachi::store::detail {
 
@@ -43,6 +47,10 @@ struct CellEntry {
 
 /// The key of the cell holding Morton key @p morton.
 [[nodiscard]] std::string cell_key(std::uint64_t morton);
+
+/// The cells (morton >> cell_bits) that Morton ranges @p ranges touch, as sorted half-open
+/// ranges with none overlapping or adjacent: reading them visits every household once.
+void cell_ranges(std::span<const MortonRange> ranges, std::vector<MortonRange>* out);
 
 /// Appends @p e to a cell's value (entries must come in (morton, id) order).
 void append_cell_entry(const CellEntry& e, std::string* value);

@@ -11,6 +11,8 @@
 //   codes          HouseholdCode::key() (8)              id (8), CodeState (1), and for the
 //                                                        current code the household record
 //   spatial        morton(lat, lng) (8), id (8)          HouseholdCode::key() (8)
+//   density        level, row, column                    counters (density_index.hpp)
+//   cells          morton >> 24 (8)                      the cell's households (cell_index.hpp)
 //   external       source, 0, external id                id (8)
 //   history        id (8), sequence (4)                  time, actor, action, detail
 //   zones          id, 0, valid_from                     zone record + WKB

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <unordered_map>
@@ -1292,8 +1293,9 @@ rocksdb::ReadOptions scan_options() {
     return options;
 }
 
-/// Reads ranges of the spatial index through one iterator. A seek costs as much as stepping over
-/// dozens of entries: the iterator stands on the first entry whose Morton key is >= `lower` (or
+/// Reads ranges of an index keyed by a big-endian 64-bit number first (the spatial index's
+/// Morton keys, the cell index's cells) through one iterator. A seek costs as much as stepping
+/// over dozens of entries: the iterator stands on the first entry whose number is >= `lower` (or
 /// past the end), so a range starting at or after `lower` is reached from there by stepping a
 /// few entries, with no seek when the gap before it is empty or short.
 class SpatialCursor {
@@ -1362,34 +1364,78 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
     };
     std::vector<Candidate> candidates;
     std::vector<detail::MortonRange> ranges;
-    std::unique_ptr<rocksdb::Iterator> it(
-        m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_spatial)));
+    std::vector<detail::MortonRange> cells;
     const double cos_lat = std::max(0.01, std::cos(point.lat_deg() * 3.14159265358979323846 / 180));
     constexpr double e7_per_m = 1e7 / 111'195.0;  // along a meridian (mean Earth radius)
     const std::int64_t lat = point.lat_e7 + detail::lat_offset_e7;
     const std::int64_t lng = point.lng_e7 + detail::lng_offset_e7;
-    SpatialCursor cursor(it.get());
-    const auto scan = [&](const detail::MortonRange& range, double limit_m) {
-        cursor.scan(range, [&](std::uint64_t m, std::string_view key, std::string_view value) {
-            const double d = distance_m(point, detail::location_of_morton(m));
+    constexpr int seed_shift = detail::cell_bits / 2;  // a cell is 2^12 units a side
+    const auto take = [&](std::uint64_t cell, std::string_view value, double limit_m) {
+        detail::for_each_in_cell(cell, value, [&](const detail::CellEntry& e) {
+            const double d = distance_m(point, detail::location_of_morton(e.morton));
             if (d <= limit_m) {
-                candidates.push_back({d, detail::get_be64(key, 8), detail::get_be64(value)});
+                candidates.push_back({d, e.id, e.code_key});
             }
             return true;
         });
-        m_impl->check(cursor.status(), "reading the spatial index");
+    };
+    // The cell index, through one iterator made when the point's own cell is not enough.
+    std::unique_ptr<rocksdb::Iterator> it;
+    std::optional<SpatialCursor> cursor;
+    const auto scan = [&](const detail::MortonRange& range, double limit_m) {
+        if (!cursor) {
+            it.reset(m_impl->db->NewIterator(scan_options(), m_impl->cf(cf_cells)));
+            cursor.emplace(it.get());
+        }
+        cursor->scan(range, [&](std::uint64_t cell, std::string_view, std::string_view value) {
+            take(cell, value, limit_m);
+            return true;
+        });
+        m_impl->check(cursor->status(), "reading the cell index");
+    };
+    // The cells in rows row0..row1 and columns col0..col1, in one MultiGet.
+    std::vector<std::string> keys;
+    std::vector<rocksdb::Slice> key_slices;
+    const auto read_cells = [&](std::uint32_t row0, std::uint32_t row1, std::uint32_t col0,
+                                std::uint32_t col1, double limit_m) {
+        keys.clear();
+        for (std::uint32_t row = row0; row <= row1; ++row) {
+            for (std::uint32_t col = col0; col <= col1; ++col) {
+                keys.push_back(be64_key(detail::morton(row << seed_shift, col << seed_shift) >>
+                                        detail::cell_bits));
+            }
+        }
+        key_slices.assign(keys.begin(), keys.end());
+        std::vector<rocksdb::PinnableSlice> values(keys.size());
+        std::vector<rocksdb::Status> statuses(keys.size());
+        m_impl->db->MultiGet(rocksdb::ReadOptions(), m_impl->cf(cf_cells), keys.size(),
+                             key_slices.data(), values.data(), statuses.data());
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            if (statuses[i].IsNotFound()) {
+                continue;
+            }
+            m_impl->check(statuses[i], "reading the cell index");
+            take(detail::get_be64(keys[i]), values[i].ToStringView(), limit_m);
+        }
     };
     const auto nearest_first = [](const Candidate& a, const Candidate& b) {
         return a.distance_m < b.distance_m || (a.distance_m == b.distance_m && a.id < b.id);
     };
 
-    // First the point's own quadtree cell, 2^12 units (~45 m) a side: one range. If its k-th
-    // nearest is closer than the cell's nearest edge, nothing outside can beat it.
-    constexpr int seed_shift = 12;
+    // First the point's own cell of the cell index, 2^12 units (~45 m) a side: one read. If its
+    // k-th nearest is closer than the cell's nearest edge, nothing outside can beat it.
     const std::uint32_t cell_lat = static_cast<std::uint32_t>(lat) >> seed_shift << seed_shift;
     const std::uint32_t cell_lng = static_cast<std::uint32_t>(lng) >> seed_shift << seed_shift;
-    const std::uint64_t seed = detail::morton(cell_lat, cell_lng);
-    scan({seed, seed + (std::uint64_t{1} << (2 * seed_shift))}, max_distance_m);
+    const std::uint64_t seed = detail::morton(cell_lat, cell_lng) >> detail::cell_bits;
+    {
+        rocksdb::PinnableSlice value;
+        const auto status = m_impl->db->Get(rocksdb::ReadOptions(), m_impl->cf(cf_cells),
+                                            be64_key(seed), &value);
+        if (!status.IsNotFound()) {
+            m_impl->check(status, "reading the cell index");
+            take(seed, value.ToStringView(), max_distance_m);
+        }
+    }
     const double side = static_cast<double>(1 << seed_shift);
     const double inner_m =
         0.99 *
@@ -1417,10 +1463,22 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
         const std::uint32_t lat1 = clamp(lat + dlat, 2 * detail::lat_offset_e7);
         const std::uint32_t lng0 = clamp(lng - dlng, 2 * detail::lng_offset_e7);
         const std::uint32_t lng1 = clamp(lng + dlng, 2 * detail::lng_offset_e7);
-        detail::cover(lat0, lat1, lng0, lng1, 16, &ranges);
         candidates.clear();
-        for (const auto& range : ranges) {
-            scan(range, half_m);
+        // A few cells are point reads, which the Bloom filters answer at once for empty ones;
+        // more are range scans.
+        const std::uint32_t row0 = lat0 >> seed_shift;
+        const std::uint32_t row1 = lat1 >> seed_shift;
+        const std::uint32_t col0 = lng0 >> seed_shift;
+        const std::uint32_t col1 = lng1 >> seed_shift;
+        constexpr std::uint64_t max_point_reads = 16;
+        if (std::uint64_t{row1 - row0 + 1} * (col1 - col0 + 1) <= max_point_reads) {
+            read_cells(row0, row1, col0, col1, half_m);
+        } else {
+            detail::cover(lat0, lat1, lng0, lng1, 16, &ranges);
+            detail::cell_ranges(ranges, &cells);
+            for (const auto& range : cells) {
+                scan(range, half_m);
+            }
         }
         // Every household within half_m lies inside the box, so the k nearest within half_m
         // are final once there are k of them, or once the search reached max_distance_m.
@@ -1480,9 +1538,8 @@ void Registry::within(std::span<const geography::Bounds> boxes,
     std::vector<Box> e7(boxes.size());
     std::vector<Range> ranges;
     std::vector<detail::MortonRange> cells;
-    // One box: up to 64 quadtree cells; many small boxes: a few each. The ranges are read in the
-    // cell index, whose keys are Morton keys without their low cell_bits: a range's cells are
-    // merged with the box's others they touch, so no household is visited twice for one box.
+    std::vector<detail::MortonRange> merged;  // the cells of a box's ranges in the cell index
+    // One box: up to 64 quadtree cells; many small boxes: a few each.
     const std::size_t max_cells = boxes.size() == 1 ? 64 : 4;
     for (std::size_t i = 0; i < boxes.size(); ++i) {
         const auto& box = boxes[i];
@@ -1492,22 +1549,10 @@ void Registry::within(std::span<const geography::Bounds> boxes,
         e7[i] = Box{to_e7(box.south_deg, detail::lat_offset_e7), to_e7(box.north_deg, detail::lat_offset_e7),
                     to_e7(box.west_deg, detail::lng_offset_e7), to_e7(box.east_deg, detail::lng_offset_e7)};
         detail::cover(e7[i].lat0, e7[i].lat1, e7[i].lng0, e7[i].lng1, max_cells, &cells);
-        const std::size_t first = ranges.size();
-        for (const auto& m : cells) {
-            const std::uint64_t last = (m.end == 0 ? ~std::uint64_t{0} : m.end - 1) >> detail::cell_bits;
-            ranges.push_back({{m.begin >> detail::cell_bits, last + 1}, i});
+        detail::cell_ranges(cells, &merged);
+        for (const auto& range : merged) {
+            ranges.push_back({range, i});
         }
-        std::sort(ranges.begin() + static_cast<std::ptrdiff_t>(first), ranges.end(),
-                  [](const Range& x, const Range& y) { return x.range.begin < y.range.begin; });
-        std::size_t kept = first;
-        for (std::size_t r = first; r < ranges.size(); ++r) {
-            if (kept > first && ranges[r].range.begin <= ranges[kept - 1].range.end) {
-                ranges[kept - 1].range.end = std::max(ranges[kept - 1].range.end, ranges[r].range.end);
-            } else {
-                ranges[kept++] = ranges[r];
-            }
-        }
-        ranges.resize(kept);
     }
     std::sort(ranges.begin(), ranges.end(),
               [](const Range& a, const Range& b) { return a.range.begin < b.range.begin; });
