@@ -1,6 +1,7 @@
 #include <diachi/tiles/mvt_writer.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -67,9 +68,10 @@ std::uint32_t InternTable::intern(std::string_view bytes) {
     }
 }
 
-std::uint32_t InternTable::append(std::string_view bytes) {
+std::uint32_t InternTable::append(std::string_view bytes, std::string_view more) {
     const auto index = static_cast<std::uint32_t>(size());
     m_bytes.append(bytes);
+    m_bytes.append(more);
     m_offsets.push_back(static_cast<std::uint32_t>(m_bytes.size()));
     return index;
 }
@@ -162,6 +164,14 @@ std::uint32_t LayerWriter::key(std::string_view key) {
 }
 
 std::uint32_t LayerWriter::value(const Value& value, bool unique) {
+    const auto* text = std::get_if<std::string_view>(&value);
+    if (text != nullptr && unique) {
+        // Spec 4.1: a Value with its string_value (field 1), added without a look-up.
+        char head[1 + protozero::max_varint_length];
+        head[0] = static_cast<char>((1U << 3U) | 2U);
+        const int n = protozero::add_varint_to_buffer(head + 1, text->size());
+        return m_values.append(std::string_view(head, static_cast<std::size_t>(n) + 1), *text);
+    }
     constexpr std::uint64_t small = 256;
     const auto* number = std::get_if<std::uint64_t>(&value);
     if (number != nullptr && *number < small) {
@@ -232,18 +242,24 @@ char* put_varint(char* out, std::uint64_t value) noexcept {
     return out + protozero::add_varint_to_buffer(out, value);
 }
 
-// Writes @p values as packed field @p tag (wire type 2, spec 4.2's tags and geometry).
+// Writes @p values as packed field @p tag (wire type 2, spec 4.2's tags and geometry). The
+// varints go where a one-byte length leaves them and move only when the length takes more.
 char* put_packed(char* out, std::uint32_t tag, const std::vector<std::uint32_t>& values) noexcept {
-    std::uint64_t length = 0;
-    for (const std::uint32_t v : values) {
-        length += static_cast<std::uint64_t>(protozero::length_of_varint(v));
-    }
     *out++ = static_cast<char>((tag << 3U) | 2U);
-    out = put_varint(out, length);
+    char* const body = out + 1;
+    char* end = body;
     for (const std::uint32_t v : values) {
-        out = put_varint(out, v);
+        end = put_varint(end, v);
     }
-    return out;
+    const auto length = static_cast<std::uint64_t>(end - body);
+    if (length < 0x80) {
+        *out = static_cast<char>(length);
+        return end;
+    }
+    const int length_bytes = protozero::length_of_varint(length);
+    std::memmove(body + length_bytes - 1, body, length);
+    put_varint(out, length);
+    return end + length_bytes - 1;
 }
 
 }  // namespace

@@ -453,44 +453,33 @@ RenderStats TileRenderer::render(TileId tile, LayerSet layers, std::string* out)
 
 namespace {
 
-// Households per 11-digit cell (a code without its unit), for "units": an open-addressing
-// count of the households read.
+// Households per 11-digit cell (a code without its unit), for "units", by household: the
+// households' cells sorted with their index, counted run by run.
 class CellCounts {
 public:
     explicit CellCounts(const std::vector<HouseholdPoint>& households) {
-        std::size_t slots = 16;
-        while (slots < 2 * households.size()) {
-            slots *= 2;
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> cells(households.size());
+        for (std::size_t i = 0; i < households.size(); ++i) {
+            cells[i] = {households[i].code.key() - households[i].code.unit(), static_cast<std::uint32_t>(i)};
         }
-        m_slots.assign(slots, Slot{});
-        m_shift = 64 - std::countr_zero(slots);
-        for (const HouseholdPoint& h : households) {
-            const std::uint64_t key = h.code.with_unit(1).key();
-            Slot& slot = m_slots[slot_of(key)];
-            slot.key = key;
-            ++slot.count;
+        std::sort(cells.begin(), cells.end());
+        m_counts.resize(households.size());
+        for (std::size_t first = 0; first < cells.size();) {
+            std::size_t last = first + 1;
+            while (last < cells.size() && cells[last].first == cells[first].first) {
+                ++last;
+            }
+            for (std::size_t i = first; i < last; ++i) {
+                m_counts[cells[i].second] = static_cast<std::uint32_t>(last - first);
+            }
+            first = last;
         }
     }
-    std::uint64_t operator()(const HouseholdCode& code) const {
-        return m_slots[slot_of(code.with_unit(1).key())].count;
-    }
+    /// The households in the cell of household @p i.
+    std::uint64_t operator()(std::size_t i) const { return m_counts[i]; }
 
 private:
-    struct Slot {
-        std::uint64_t key = 0;
-        std::uint64_t count = 0;  // 0: empty
-    };
-    // The slot of @p key, or the empty slot where it goes (the table is at most half full).
-    [[nodiscard]] std::size_t slot_of(std::uint64_t key) const {
-        const std::size_t mask = m_slots.size() - 1;
-        for (std::size_t i = (key * 0x9E3779B97F4A7C15ULL) >> m_shift;; i = (i + 1) & mask) {
-            if (m_slots[i].count == 0 || m_slots[i].key == key) {
-                return i;
-            }
-        }
-    }
-    std::vector<Slot> m_slots;
-    int m_shift = 0;
+    std::vector<std::uint32_t> m_counts;
 };
 
 std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
@@ -501,13 +490,14 @@ std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
     const std::uint32_t code_key = layer->key("code");
     const std::uint32_t unit_key = layer->key("unit");
     const std::uint32_t units_key = layer->key("units");
-    const auto write_one = [&](const HouseholdPoint& h, TilePoint at) {
+    const auto write_one = [&](std::size_t i, TilePoint at) {
+        const HouseholdPoint& h = (*households)[i];
         const HouseholdCode::Text code = h.code.display();
         // Codes are unique: each is a new value of the layer.
         const std::array<mvt::Tag, 3> tags = {
             mvt::Tag{code_key, layer->value(code.view(), true)},
             mvt::Tag{unit_key, layer->value(std::uint64_t{h.code.unit()})},
-            mvt::Tag{units_key, layer->value(units_in_cell(h.code))}};
+            mvt::Tag{units_key, layer->value(units_in_cell(i))}};
         layer->add_tagged_point(h.id, TileFrame::round(at), tags);
         return true;
     };
@@ -515,9 +505,9 @@ std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
     if (cell == 0) {
         // The detail zoom: every household, in the spatial index's order (Z-order of the
         // location, then id), which the same store always gives.
-        for (const HouseholdPoint& h : *households) {
-            const TilePoint at = frame.to_tile(h.wx, h.wy);
-            if (frame.inside(at) && write_one(h, at)) {
+        for (std::size_t i = 0; i < households->size(); ++i) {
+            const TilePoint at = frame.to_tile((*households)[i].wx, (*households)[i].wy);
+            if (frame.inside(at) && write_one(i, at)) {
                 ++written;
             }
         }
@@ -551,7 +541,7 @@ std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
             continue;
         }
         if (c->count == 1) {
-            written += write_one((*households)[c->first], at) ? 1 : 0;
+            written += write_one(c->first, at) ? 1 : 0;
             continue;
         }
         const std::uint64_t id = cluster_id_bit | key;

@@ -97,9 +97,9 @@ class InternTable {
 public:
     /// The index of @p bytes, adding it when new.
     std::uint32_t intern(std::string_view bytes);
-    /// The index of @p bytes, added without looking for them: the caller knows they are new
-    /// and will not be interned again.
-    std::uint32_t append(std::string_view bytes);
+    /// The index of @p bytes followed by @p more, added without looking for them: the caller
+    /// knows they are new and will not be interned again.
+    std::uint32_t append(std::string_view bytes, std::string_view more = {});
     [[nodiscard]] std::size_t size() const noexcept { return m_offsets.size() - 1; }
     [[nodiscard]] std::string_view at(std::size_t index) const noexcept {
         return std::string_view(m_bytes).substr(m_offsets[index],
