@@ -6,12 +6,15 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
 #include <diachi/store/registry.hpp>
+#include <diachi/web_mercator.hpp>
 #include <diachi/tiles/archive.hpp>
 #include <diachi/tiles/gzip.hpp>
 #include <diachi/tiles/mvt_reader.hpp>
@@ -282,6 +285,45 @@ TEST_F(TilesTest, AHouseholdRegisteredNowIsOnTheNextTile) {
     EXPECT_TRUE(before.layer("households") == nullptr ||
                 before.layer("households")->features.size() + 1 ==
                     after.layer("households")->features.size());
+}
+
+TEST_F(TilesTest, APointIsInTheTileWhenItRoundsIntoTheBuffer) {
+    // The rule of PostGIS's ST_AsMVTGeom for points (snap to the grid, then clip): a household
+    // 64.3 units west of a z16 tile rounds to -64, on the buffer's edge, and is drawn; one 64.7
+    // units west rounds to -65 and is not. On the north side the same, at row -64.3 and -64.7.
+    const TileRenderer renderer(*registry);
+    const TileId tile = diachi::tiles::tile_at(16, 20.3712345, 105.9912345);
+    const double units = 4096.0 * std::ldexp(1.0, 16);
+    const auto at = [&](double ux, double uy) {
+        return LatLngE7::from_degrees(diachi::lat_of_world_y((tile.y * 4096.0 + uy) / units),
+                                      diachi::lng_of_world_x((tile.x * 4096.0 + ux) / units))
+            .value();
+    };
+    std::map<std::uint64_t, mvt::Point> expected;  // id -> its point in the tile
+    std::set<std::uint64_t> outside;
+    for (const auto& [ux, uy, drawn, x, y] :
+         {std::tuple{-64.3, 100.0, true, -64, 100}, std::tuple{-64.7, 200.0, false, 0, 0},
+          std::tuple{300.0, -64.3, true, 300, -64}, std::tuple{400.0, -64.7, false, 0, 0},
+          std::tuple{4160.3, 500.0, true, 4160, 500}, std::tuple{4160.7, 600.0, false, 0, 0}}) {
+        diachi::store::Registration r;
+        r.location = at(ux, uy);
+        r.source = "test";
+        const std::uint64_t id = registry->register_household(r).value().household.id;
+        if (drawn) {
+            expected[id] = mvt::Point{x, y};
+        } else {
+            outside.insert(id);
+        }
+    }
+    const auto decoded = render(renderer, tile, LayerSet::parse("households"));
+    ASSERT_NE(decoded.layer("households"), nullptr);
+    std::map<std::uint64_t, mvt::Point> drawn;
+    for (const auto& f : decoded.layer("households")->features) {
+        if (expected.contains(*f.id) || outside.contains(*f.id)) {
+            drawn[*f.id] = f.geometry.at(0).at(0);
+        }
+    }
+    EXPECT_EQ(drawn, expected);
 }
 
 TEST_F(TilesTest, GridCellsCarryTheCodeOfTheHouseholdsInThem) {

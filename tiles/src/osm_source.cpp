@@ -229,7 +229,7 @@ std::size_t OsmSource::write(TileId tile, std::uint32_t buffer, const OsmZooms& 
     const Impl& d = *m_impl;
     const TileFrame frame(tile, layer->extent(), buffer);
     // Features listed under the index cells the buffered tile reaches, each once.
-    const detail::WorldBox box = frame.world_box();
+    const detail::WorldBox box = frame.point_box();  // holds world_box(), for lines and rings
     const double n = std::ldexp(1.0, index_zoom);
     const auto cell = [n](double w) {
         return static_cast<std::uint32_t>(std::clamp(std::floor(w * n), 0.0, n - 1.0));

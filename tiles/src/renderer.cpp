@@ -365,7 +365,7 @@ RenderStats TileRenderer::render(TileId tile, LayerSet layers, std::string* out)
         if (layers.contains(Layer::households)) {
             // Read the buffered box, widened to whole cluster cells so that every cluster drawn
             // counts all its households (its neighbour tile counts the same ones).
-            WorldBox box = frame.world_box();
+            WorldBox box = frame.point_box();
             if (!full_detail) {
                 const double side = cell / frame.scale();
                 box.min_x = std::floor(box.min_x / side) * side;

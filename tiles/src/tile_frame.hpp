@@ -47,16 +47,23 @@ public:
         return mvt::Point{static_cast<std::int32_t>(std::lround(p.x)),
                           static_cast<std::int32_t>(std::lround(p.y))};
     }
+    /// Whether point @p p, once rounded (round()), lies in the buffered box: the rule PostGIS's
+    /// ST_AsMVTGeom applies to points (snap to the grid, then clip), so that both draw the same
+    /// points. lround rounds halves away from zero, so the limits themselves round out.
     [[nodiscard]] bool inside(TilePoint p) const noexcept {
-        return m_lo <= p.x && p.x <= m_hi && m_lo <= p.y && p.y <= m_hi;
+        return m_lo - 0.5 < p.x && p.x < m_hi + 0.5 && m_lo - 0.5 < p.y && p.y < m_hi + 0.5;
     }
-    /// The buffered box in world coordinates.
-    [[nodiscard]] WorldBox world_box() const noexcept {
-        return WorldBox{(m_origin_x + m_lo) / m_scale, (m_origin_y + m_lo) / m_scale,
-                        (m_origin_x + m_hi) / m_scale, (m_origin_y + m_hi) / m_scale};
-    }
+    /// The buffered box in world coordinates (lines and rings are clipped to it).
+    [[nodiscard]] WorldBox world_box() const noexcept { return box_beyond(0.0); }
+    /// The box of the points inside() in world coordinates: the buffered box and half a unit.
+    [[nodiscard]] WorldBox point_box() const noexcept { return box_beyond(0.5); }
 
 private:
+    [[nodiscard]] WorldBox box_beyond(double margin) const noexcept {
+        return WorldBox{(m_origin_x + m_lo - margin) / m_scale, (m_origin_y + m_lo - margin) / m_scale,
+                        (m_origin_x + m_hi + margin) / m_scale, (m_origin_y + m_hi + margin) / m_scale};
+    }
+
     TileId m_tile;
     double m_scale;
     double m_origin_x;
