@@ -1,6 +1,8 @@
 // The MVT writer, reader and checker: round trips of every geometry type, the rules the writer
 // enforces, and the checker proven on deliberately broken tiles. Tile math and PMTiles ids.
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include <diachi/tiles/mvt_reader.hpp>
 #include <diachi/tiles/mvt_writer.hpp>
 #include <diachi/tiles/tile_id.hpp>
+#include <diachi/web_mercator.hpp>
 
 namespace mvt = diachi::tiles::mvt;
 using diachi::tiles::TileId;
@@ -326,4 +329,21 @@ TEST(MvtWriter, TaggedPointsEncodeLikePropertiesAndForeignIndexesAreRefused) {
     EXPECT_THROW(layer.add_tagged_point(1, {0, 0}, no_value), std::out_of_range);
     const mvt::Tag no_key[] = {{key + 1, layer.value(true)}};
     EXPECT_THROW(layer.add_tagged_point(1, {0, 0}, no_key), std::out_of_range);
+}
+
+TEST(WebMercator, TheSeriesNearAReferenceMatchesTheProjection) {
+    // Every reference the series serves, every latitude within its reach of it.
+    double worst = 0.0;
+    for (double lat0 = -diachi::WorldYNear::max_reference_deg; lat0 <= diachi::WorldYNear::max_reference_deg;
+         lat0 += 0.25) {
+        const diachi::WorldYNear near(lat0);
+        for (double d = -diachi::WorldYNear::max_distance_deg; d <= diachi::WorldYNear::max_distance_deg;
+             d += diachi::WorldYNear::max_distance_deg / 50) {
+            worst = std::max(worst, std::abs(near(lat0 + d) - diachi::world_y(lat0 + d)));
+        }
+    }
+    EXPECT_LT(worst, 1e-15);
+    // Beyond its reach it drifts (a check that the test can fail): 1 degree away at 60 degrees.
+    const diachi::WorldYNear far(60.0);
+    EXPECT_GT(std::abs(far(61.0) - diachi::world_y(61.0)), 1e-12);
 }

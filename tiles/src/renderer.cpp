@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -80,6 +81,24 @@ geography::Bounds degrees_of(const WorldBox& box) {
     b.south_deg = lat_of_world_y(box.max_y);
     return b;
 }
+
+// world_y() for the points of a box: by the series near its middle latitude when the box is
+// small enough for it (WorldYNear: tiles from z12), a sine and a logarithm fewer per household.
+class BoxWorldY {
+public:
+    explicit BoxWorldY(const WorldBox& box) {
+        const geography::Bounds b = degrees_of(box);
+        const double middle = (b.north_deg + b.south_deg) / 2;
+        if (std::abs(middle) <= WorldYNear::max_reference_deg &&
+            (b.north_deg - b.south_deg) / 2 <= WorldYNear::max_distance_deg) {
+            m_near.emplace(middle);
+        }
+    }
+    double operator()(double lat_deg) const { return m_near ? (*m_near)(lat_deg) : world_y(lat_deg); }
+
+private:
+    std::optional<WorldYNear> m_near;
+};
 
 // The polygons of a GEOS geometry as rings in tile units, rounded.
 class RingCollector {
@@ -313,8 +332,9 @@ bool clusters_from_density(const store::Registry& registry, const RendererOption
                                             (cx + 1) / cells_per_world, (cy + 1) / cells_per_world}));
     }
     std::vector<bool> found(singles.size(), false);
+    const BoxWorldY y_of(box);
     registry.within(boxes, [&](std::size_t i, const store::HouseholdPoint& p) {
-        const HouseholdPoint h{p.id, world_x(p.location.lng_deg()), world_y(p.location.lat_deg()),
+        const HouseholdPoint h{p.id, world_x(p.location.lng_deg()), y_of(p.location.lat_deg()),
                                p.code};
         const std::uint64_t key = singles[i];
         if (found[i] || cluster_key(static_cast<std::uint64_t>(h.wx * cells_per_world),
@@ -379,9 +399,10 @@ RenderStats TileRenderer::render(TileId tile, LayerSet layers, std::string* out)
                                                       &clusters, &households, &stats)) {
                 clusters.clear();
                 households.clear();
+                const BoxWorldY y_of(box);
                 m_registry.within(degrees_of(box), [&](const store::HouseholdPoint& p) {
                     households.push_back(HouseholdPoint{p.id, world_x(p.location.lng_deg()),
-                                                        world_y(p.location.lat_deg()), p.code});
+                                                        y_of(p.location.lat_deg()), p.code});
                     return true;
                 });
                 stats.households_read = households.size();
