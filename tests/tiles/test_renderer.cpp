@@ -326,6 +326,42 @@ TEST_F(TilesTest, APointIsInTheTileWhenItRoundsIntoTheBuffer) {
     EXPECT_EQ(drawn, expected);
 }
 
+TEST_F(TilesTest, UnitsCountTheHouseholdsOfTheCodeCell) {
+    // Three households in one 11-digit cell, the first retired: two left, units 2 and 3, each
+    // drawn with "units" 2. Two in another, the second retired: unit 1 alone. One in a third.
+    const TileRenderer renderer(*registry);
+    const auto add = [&](double lat, double lng) {
+        diachi::store::Registration r;
+        r.location = LatLngE7::from_degrees(lat, lng).value();
+        r.source = "test";
+        return registry->register_household(r).value().household;
+    };
+    const auto a1 = add(20.3300010, 105.9700010);
+    const auto a2 = add(20.3300011, 105.9700011);
+    const auto a3 = add(20.3300012, 105.9700012);
+    const auto b1 = add(20.3303010, 105.9703010);
+    const auto b2 = add(20.3303011, 105.9703011);
+    const auto c1 = add(20.3306010, 105.9706010);
+    ASSERT_EQ(a3.code.unit(), 3U);
+    ASSERT_EQ(b2.code.unit(), 2U);
+    ASSERT_TRUE(registry->retire(a1.id, "tester", "gone"));
+    ASSERT_TRUE(registry->retire(b2.id, "tester", "gone"));
+    const auto decoded = render(renderer, diachi::tiles::tile_at(16, 20.3303, 105.9703),
+                                LayerSet::parse("households"));
+    ASSERT_NE(decoded.layer("households"), nullptr);
+    std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> drawn;  // id -> unit, units
+    for (const auto& f : decoded.layer("households")->features) {
+        drawn[*f.id] = {number(f, "unit"), number(f, "units")};
+    }
+    using Pair = std::pair<std::uint64_t, std::uint64_t>;
+    EXPECT_FALSE(drawn.contains(a1.id));
+    EXPECT_EQ(drawn[a2.id], (Pair{2, 2}));
+    EXPECT_EQ(drawn[a3.id], (Pair{3, 2}));
+    EXPECT_EQ(drawn[b1.id], (Pair{1, 1}));
+    EXPECT_FALSE(drawn.contains(b2.id));
+    EXPECT_EQ(drawn[c1.id], (Pair{1, 1}));
+}
+
 TEST_F(TilesTest, GridCellsCarryTheCodeOfTheHouseholdsInThem) {
     const TileRenderer renderer(*registry);
     const diachi::store::Household h = registry->get(*ids.begin()).value();

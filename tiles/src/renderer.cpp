@@ -474,32 +474,48 @@ RenderStats TileRenderer::render(TileId tile, LayerSet layers, std::string* out)
 
 namespace {
 
-// Households per 11-digit cell (a code without its unit), for "units", by household: the
-// households' cells sorted with their index, counted run by run.
+// Households per 11-digit cell (a code without its unit), for "units". Units are issued 1, 2,
+// 3, ... in a cell and never twice, so a cell holds more than one of the households only if one
+// of them has a unit above 1: only those cells, few, are counted; the rest hold one.
 class CellCounts {
 public:
     explicit CellCounts(const std::vector<HouseholdPoint>& households) {
-        std::vector<std::pair<std::uint64_t, std::uint32_t>> cells(households.size());
-        for (std::size_t i = 0; i < households.size(); ++i) {
-            cells[i] = {households[i].code.key() - households[i].code.unit(), static_cast<std::uint32_t>(i)};
+        for (const HouseholdPoint& h : households) {
+            if (h.code.unit() > 1) {
+                m_cells.push_back(cell_of(h.code));
+            }
         }
-        std::sort(cells.begin(), cells.end());
-        m_counts.resize(households.size());
-        for (std::size_t first = 0; first < cells.size();) {
-            std::size_t last = first + 1;
-            while (last < cells.size() && cells[last].first == cells[first].first) {
-                ++last;
+        if (m_cells.empty()) {
+            return;
+        }
+        std::sort(m_cells.begin(), m_cells.end());
+        m_cells.erase(std::unique(m_cells.begin(), m_cells.end()), m_cells.end());
+        m_counts.assign(m_cells.size(), 0);
+        for (const HouseholdPoint& h : households) {
+            if (const std::size_t i = index(cell_of(h.code)); i < m_cells.size()) {
+                ++m_counts[i];
             }
-            for (std::size_t i = first; i < last; ++i) {
-                m_counts[cells[i].second] = static_cast<std::uint32_t>(last - first);
-            }
-            first = last;
         }
     }
-    /// The households in the cell of household @p i.
-    std::uint64_t operator()(std::size_t i) const { return m_counts[i]; }
+    /// The households read in the cell of @p code.
+    std::uint64_t operator()(const HouseholdCode& code) const {
+        if (m_cells.empty()) {
+            return 1;
+        }
+        const std::size_t i = index(cell_of(code));
+        return i < m_cells.size() ? m_counts[i] : 1;
+    }
 
 private:
+    // The code's key without its unit (HouseholdCode::key() adds the unit in its low bits).
+    static std::uint64_t cell_of(const HouseholdCode& code) { return code.key() - code.unit(); }
+    // The index of @p cell in m_cells, m_cells.size() when it is not there.
+    [[nodiscard]] std::size_t index(std::uint64_t cell) const {
+        const auto it = std::lower_bound(m_cells.begin(), m_cells.end(), cell);
+        return it != m_cells.end() && *it == cell ? static_cast<std::size_t>(it - m_cells.begin())
+                                                  : m_cells.size();
+    }
+    std::vector<std::uint64_t> m_cells;  // cells of the households with a unit above 1, sorted
     std::vector<std::uint32_t> m_counts;
 };
 
@@ -518,7 +534,7 @@ std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
         const std::array<mvt::Tag, 3> tags = {
             mvt::Tag{code_key, layer->value(code.view(), true)},
             mvt::Tag{unit_key, layer->value(std::uint64_t{h.code.unit()})},
-            mvt::Tag{units_key, layer->value(units_in_cell(i))}};
+            mvt::Tag{units_key, layer->value(units_in_cell(h.code))}};
         layer->add_tagged_point(h.id, TileFrame::round(at), tags);
         return true;
     };
