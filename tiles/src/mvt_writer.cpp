@@ -309,20 +309,12 @@ bool LayerWriter::add_point(std::uint64_t id, Point point,
 }
 
 void LayerWriter::add_tagged_point(std::uint64_t id, Point point, std::span<const Tag> tags) {
+    point_geometry(std::span<const Point>(&point, 1));
     tag_indexes(tags);
-    // Spec 4.3.4.2: a MoveTo of one point, from the cursor at (0, 0).
-    m_geometry.clear();
-    m_geometry.push_back(command(command_move_to, 1));
-    m_geometry.push_back(protozero::encode_zigzag32(point.x));
-    m_geometry.push_back(protozero::encode_zigzag32(point.y));
     write_feature(id, GeomType::point);
 }
 
-bool LayerWriter::add_points(std::uint64_t id, std::span<const Point> points,
-                             std::span<const Property> properties) {
-    if (points.empty()) {
-        return false;
-    }
+void LayerWriter::point_geometry(std::span<const Point> points) {
     // Spec 4.3.4.2: one MoveTo with a count of the points.
     m_geometry.clear();
     m_cursor = Point{};
@@ -332,6 +324,14 @@ bool LayerWriter::add_points(std::uint64_t id, std::span<const Point> points,
         m_geometry.push_back(protozero::encode_zigzag32(p.y - m_cursor.y));
         m_cursor = p;
     }
+}
+
+bool LayerWriter::add_points(std::uint64_t id, std::span<const Point> points,
+                             std::span<const Property> properties) {
+    if (points.empty()) {
+        return false;
+    }
+    point_geometry(points);
     tag_properties(properties);
     write_feature(id, GeomType::point);
     return true;

@@ -527,6 +527,7 @@ std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
     const std::uint32_t code_key = layer->key("code");
     const std::uint32_t unit_key = layer->key("unit");
     const std::uint32_t units_key = layer->key("units");
+    std::size_t written = 0;
     const auto write_one = [&](std::size_t i, TilePoint at) {
         const HouseholdPoint& h = (*households)[i];
         const HouseholdCode::Text code = h.code.display();
@@ -536,16 +537,15 @@ std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
             mvt::Tag{unit_key, layer->value(std::uint64_t{h.code.unit()})},
             mvt::Tag{units_key, layer->value(units_in_cell(h.code))}};
         layer->add_tagged_point(h.id, TileFrame::round(at), tags);
-        return true;
+        ++written;
     };
-    std::size_t written = 0;
     if (cell == 0) {
         // The detail zoom: every household, in the spatial index's order (Z-order of the
         // location, then id), which the same store always gives.
         for (std::size_t i = 0; i < households->size(); ++i) {
             const TilePoint at = frame.to_tile((*households)[i].wx, (*households)[i].wy);
-            if (frame.inside(at) && write_one(i, at)) {
-                ++written;
+            if (frame.inside(at)) {
+                write_one(i, at);
             }
         }
         return written;
@@ -578,7 +578,7 @@ std::size_t write_households(const TileFrame& frame, std::uint32_t cell,
             continue;
         }
         if (c->count == 1) {
-            written += write_one(c->first, at) ? 1 : 0;
+            write_one(c->first, at);
             continue;
         }
         const std::uint64_t id = cluster_id_bit | key;

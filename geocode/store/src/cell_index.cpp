@@ -137,8 +137,6 @@ void cell_ranges(std::span<const MortonRange> ranges, std::vector<MortonRange>* 
     out->resize(kept);
 }
 
-std::string cell_key(std::uint64_t morton) { return be64_key(morton >> cell_bits); }
-
 void append_cell_entry(const CellEntry& e, std::string* value) {
     put_varint(value, e.morton & low_mask);
     put_varint(value, e.id);

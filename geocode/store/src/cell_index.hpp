@@ -45,9 +45,6 @@ struct CellEntry {
     friend bool operator==(const CellEntry&, const CellEntry&) = default;
 };
 
-/// The key of the cell holding Morton key @p morton.
-[[nodiscard]] std::string cell_key(std::uint64_t morton);
-
 /// The cells (morton >> cell_bits) that Morton ranges @p ranges touch, as sorted half-open
 /// ranges with none overlapping or adjacent: reading them visits every household once.
 void cell_ranges(std::span<const MortonRange> ranges, std::vector<MortonRange>* out);

@@ -24,8 +24,8 @@
 #include <diachi/search/address_parser.hpp>
 #include <diachi/text.hpp>
 
-#include "codec_internal.hpp"
 #include "cell_index.hpp"
+#include "codec_internal.hpp"
 #include "density_index.hpp"
 #include "search_index.hpp"
 

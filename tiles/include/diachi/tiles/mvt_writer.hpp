@@ -165,6 +165,8 @@ private:
     void write_feature(std::uint64_t id, GeomType type);
     void tag_properties(std::span<const Property> properties);
     void tag_indexes(std::span<const Tag> tags);
+    // m_geometry: a MoveTo of @p points (not empty).
+    void point_geometry(std::span<const Point> points);
     void move_to(Point p, std::uint32_t count);
     void line_to(std::span<const Point> points);
 
