@@ -50,6 +50,9 @@ std::size_t household_target() {
 }
 
 constexpr std::size_t sample_count = 1 << 20;
+/// Registrations per register_households() call: an importer's batch (ingested, see
+/// RegistryOptions::ingest_min_batch).
+constexpr std::size_t batch_size = 200'000;
 
 struct Bench {
     std::filesystem::path path;
@@ -141,7 +144,7 @@ struct Bench {
                 batch.push_back(std::move(r));
             }
             n += size;
-            if (batch.size() >= 20'000 || n >= target) {
+            if (batch.size() >= batch_size || n >= target) {
                 registry->register_households(batch, &results);
                 batch.clear();
                 n = registry->household_count();  // points at sea were rejected

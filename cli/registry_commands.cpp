@@ -178,7 +178,7 @@ int run_import(std::span<const std::string_view> words) {
     options.head_field = option_or(args, "--head-field", "");
     options.phone_field = option_or(args, "--phone-field", "");
     options.batch_size =
-        static_cast<std::size_t>(args.integer_option("--batch-size", 5000, 1, 1'000'000));
+        static_cast<std::size_t>(args.integer_option("--batch-size", 50'000, 1, 1'000'000));
     const std::string progress_mode = option_or(args, "--progress", "timed");
     if (progress_mode != "timed" && progress_mode != "batch" && progress_mode != "none") {
         throw UsageError("--progress takes timed, batch or none");

@@ -263,7 +263,7 @@ void bind_registry(py::module_& m) {
             },
             py::arg("path"), py::arg("crs") = "", py::arg("lat_field") = "",
             py::arg("lng_field") = "", py::arg("id_field") = "", py::arg("source") = "",
-            py::arg("batch_size") = 5000, py::arg("progress") = nullptr,
+            py::arg("batch_size") = 50000, py::arg("progress") = nullptr,
             "Bulk import from CSV or any GDAL vector file; returns counts and row errors.")
         .def(
             "resolve",

@@ -4,6 +4,9 @@ wrong, every acknowledged household is there with its code (an import acknowledg
 each batch it reports committed; the server, each 201), and no code is held twice. At the end the
 import runs to completion without duplicating anyone.
 
+A second run imports in batches of 10,000 rows, which are ingested as table files
+(RegistryOptions::ingest_min_batch), not written through the log: the same checks hold.
+
 The control run turns the write-ahead log off (DIACHI_UNSAFE_DISABLE_WAL=1): the same checks
 must then find acknowledged households missing, which shows they can fail.
 
@@ -25,12 +28,13 @@ from conftest import cli, run_cli, store_on_sample_zones
 
 ROWS = 12000
 BATCH = 250
+INGESTED_BATCH = 10000  # RegistryOptions::ingest_min_batch
 
 
-def start_import(store, households, env):
+def start_import(store, households, env, batch=BATCH):
     """The import, with a thread collecting the rows it reports committed."""
     process = subprocess.Popen([cli(), "import", str(households), "--store", str(store),
-                                "--progress", "batch", "--batch-size", str(BATCH)],
+                                "--progress", "batch", "--batch-size", str(batch)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     committed = [0]
 
@@ -105,7 +109,7 @@ def verify(store, acknowledged_posts, committed_rows, row_ids, env):
     return problems
 
 
-def run_cycles(tmp_path, sample_zones, cycles, wal=True):
+def run_cycles(tmp_path, sample_zones, cycles, wal=True, batch=BATCH):
     """Kill cycles; returns (problems of the first cycle that had any, counts)."""
     env = dict(os.environ)
     if not wal:
@@ -124,7 +128,7 @@ def run_cycles(tmp_path, sample_zones, cycles, wal=True):
     sent = 0
     for cycle in range(cycles):
         # A bulk import, killed part way.
-        process, reader, committed = start_import(store, households, env)
+        process, reader, committed = start_import(store, households, env, batch)
         time.sleep(random_.uniform(0.1, 1.2))
         process.kill()
         process.wait()
@@ -163,6 +167,14 @@ def test_killed_imports_and_registrations_lose_nothing_acknowledged(tmp_path, sa
     problems, counts = run_cycles(tmp_path, sample_zones, cycles)
     assert not problems, f"{counts}: " + "\n".join(problems[:20])
     print(f"crash safety: {counts}")
+
+
+def test_killed_ingested_imports_lose_nothing_acknowledged(tmp_path, sample_zones):
+    cycles = max(1, int(os.environ.get("DIACHI_CRASH_CYCLES", "20")) // 2)
+    problems, counts = run_cycles(tmp_path, sample_zones, cycles, batch=INGESTED_BATCH)
+    assert not problems, f"{counts}: " + "\n".join(problems[:20])
+    assert counts["committed_rows"] >= INGESTED_BATCH, counts  # an ingested batch was acknowledged
+    print(f"crash safety, ingested batches: {counts}")
 
 
 def test_without_the_write_ahead_log_the_same_checks_find_loss(tmp_path, sample_zones):

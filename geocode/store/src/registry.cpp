@@ -24,6 +24,7 @@
 #include <diachi/search/address_parser.hpp>
 #include <diachi/text.hpp>
 
+#include "batch_ingest.hpp"
 #include "cell_index.hpp"
 #include "codec_internal.hpp"
 #include "density_index.hpp"
@@ -288,6 +289,8 @@ struct Registry::Impl {
     }
 
     [[nodiscard]] rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[f]; }
+    /// Where bulk batches are written as table files before they are ingested.
+    [[nodiscard]] std::string scratch_dir() const { return path + "/ingest"; }
 
     void check(const rocksdb::Status& status, const char* what) const {
         if (!status.ok()) {
@@ -495,6 +498,9 @@ void Registry::Impl::open() {
     }
     write_options.sync = options.sync_writes;
     write_options.disableWAL = options.disable_wal;
+    if (!options.read_only && options.follower_dir.empty()) {
+        detail::clear_scratch(scratch_dir());  // files of an ingestion cut short
+    }
 
     std::string value;
     status = db->Get(rocksdb::ReadOptions(), cf(cf_default), key_format, &value);
@@ -1120,7 +1126,13 @@ void Registry::register_households(std::span<const Registration> registrations,
     if (next_id != m_impl->next_id) {
         m_impl->check(batch.Put(m_impl->cf(cf_default), key_next_id, be64_key(next_id)),
                       "batching");
-        m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing households");
+        const bool bulk = m_impl->options.ingest_min_batch > 0 &&
+                          registrations.size() >= m_impl->options.ingest_min_batch;
+        if (!bulk || !detail::ingest_batch(m_impl->db, batch, m_impl->families,
+                                           m_impl->scratch_dir())
+                          .ingested) {
+            m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing households");
+        }
         m_impl->generation.fetch_add(1, std::memory_order_release);
         m_impl->next_id = next_id;
         std::vector<MapChange> changes;

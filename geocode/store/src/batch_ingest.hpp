@@ -1,0 +1,53 @@
+#pragma once
+
+// Large write batches written as table files and ingested, not inserted into memtables.
+//
+// A bulk registration writes a record, a code entry, an external id, a history event and index
+// entries per household. Through the memtable, every one of them is a skip-list insert (about
+// three quarters of the time of a registration); the memtable is then flushed to a table file
+// anyway. ingest_batch() sorts the batch once per column family, writes each family's entries
+// as one table file, and hands all the files to RocksDB in one atomic ingestion: either every
+// file of the batch is in the store or none is, and once it returns they are synced and named
+// in the manifest, so the batch survives a killed process like a write through the log does.
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+namespace diachi::store::detail {
+
+/// What ingest_batch() did.
+struct IngestResult {
+    bool ingested = false;    ///< false: the batch cannot be put as files; nothing was written
+    std::size_t files = 0;    ///< table files ingested (one per column family written)
+    std::size_t entries = 0;  ///< entries written, after the writes to one key were combined
+};
+
+/// Writes @p batch into @p db as one table file per column family it names, through
+/// @p scratch_dir (created when missing; the files are moved into the store), and ingests them
+/// atomically. The store then holds what db->Write(batch) would have left in it:
+///  - writes to one key combine in batch order: the last put or delete, then the merge operands
+///    after it folded into it with the family's merge operator (operands alone are combined
+///    with its partial merge);
+///  - a family whose new keys all sort after its existing ones (ids, history) gets a file
+///    compressed for the last level, where it lands; the others get the lighter compression of
+///    the upper levels, where compaction takes them in.
+///
+/// Returns ingested = false and writes nothing when the batch holds what a file cannot express:
+/// a range deletion, a single deletion, or merge operands the operator does not combine. The
+/// caller then writes the batch as usual.
+///
+/// @p families maps a column family id to its handle (every family the batch names).
+/// @throws std::runtime_error when a file cannot be written or the ingestion fails (nothing
+///         of the batch is then in the store).
+IngestResult ingest_batch(rocksdb::DB* db, const rocksdb::WriteBatch& batch,
+                          std::span<rocksdb::ColumnFamilyHandle* const> families,
+                          const std::string& scratch_dir);
+
+/// Removes what an ingestion cut short left in @p scratch_dir (files never ingested).
+void clear_scratch(const std::string& scratch_dir);
+
+}  // namespace diachi::store::detail

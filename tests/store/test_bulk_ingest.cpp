@@ -1,0 +1,327 @@
+// Large registration batches go into the store as ingested table files (batch_ingest.hpp), not
+// through the log and the memtables. The store must end up holding what a write would have left:
+// the same keys in every column family, the same values wherever no clock is involved, the same
+// answers from the registry, and a clean check(). ingest_batch() itself is compared with
+// DB::Write on batches that write one key several times (puts, deletes, merge operands), and
+// must refuse what a table file cannot hold.
+
+#include <filesystem>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <rocksdb/db.h>
+#include <rocksdb/merge_operator.h>
+
+#include <diachi/store/registry.hpp>
+
+#include "../../geocode/store/src/batch_ingest.hpp"
+#include "../sample_zones.hpp"
+
+using diachi::LatLngE7;
+using diachi::store::Registration;
+using diachi::store::Registry;
+using diachi::store::RegistryOptions;
+
+namespace {
+
+/// Concatenates operands with '+' (associative, so it combines operands alone too).
+class Join final : public rocksdb::AssociativeMergeOperator {
+public:
+    bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+               std::string* out, rocksdb::Logger*) const override {
+        *out = existing != nullptr ? existing->ToString() + "+" + value.ToString()
+                                   : value.ToString();
+        return true;
+    }
+    const char* Name() const override { return "diachi.test.Join"; }
+};
+
+/// Combines only with a base value (the default partial merge refuses).
+class FullOnly final : public rocksdb::MergeOperator {
+public:
+    bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
+        out->new_value = in.existing_value != nullptr ? in.existing_value->ToString() : "";
+        for (const auto& operand : in.operand_list) {
+            out->new_value += "|" + operand.ToString();
+        }
+        return true;
+    }
+    const char* Name() const override { return "diachi.test.FullOnly"; }
+};
+
+/// A database with a plain family, a joining one and a full-merge-only one.
+class TestDb {
+public:
+    explicit TestDb(const std::string& path) {
+        rocksdb::ColumnFamilyOptions plain;
+        rocksdb::ColumnFamilyOptions join;
+        join.merge_operator = std::make_shared<Join>();
+        rocksdb::ColumnFamilyOptions full_only;
+        full_only.merge_operator = std::make_shared<FullOnly>();
+        const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors{
+            {rocksdb::kDefaultColumnFamilyName, plain}, {"join", join}, {"full", full_only}};
+        rocksdb::DBOptions options;
+        options.create_if_missing = true;
+        options.create_missing_column_families = true;
+        rocksdb::DB* opened = nullptr;
+        const auto status = rocksdb::DB::Open(options, path, descriptors, &handles, &opened);
+        EXPECT_TRUE(status.ok()) << status.ToString();
+        db.reset(opened);
+        scratch = path + "/ingest";
+    }
+    ~TestDb() {
+        for (auto* h : handles) {
+            (void)db->DestroyColumnFamilyHandle(h);
+        }
+    }
+    /// Every family's contents, as family -> key -> value.
+    std::map<std::string, std::map<std::string, std::string>> contents() const {
+        std::map<std::string, std::map<std::string, std::string>> out;
+        for (auto* h : handles) {
+            std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+            auto& family = out[h->GetName()];
+            for (it->SeekToFirst(); it->Valid(); it->Next()) {
+                family[it->key().ToString()] = it->value().ToString();
+            }
+            EXPECT_TRUE(it->status().ok());
+        }
+        return out;
+    }
+
+    std::unique_ptr<rocksdb::DB> db;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    std::string scratch;
+};
+
+/// Writes @p fill to both databases, then @p batch_of(db) written to @p a and ingested into
+/// @p b; returns what the ingestion did.
+template <typename Fill, typename Batch>
+diachi::store::detail::IngestResult write_and_ingest(TestDb& a, TestDb& b, Fill fill,
+                                                     Batch batch_of) {
+    for (TestDb* t : {&a, &b}) {
+        rocksdb::WriteBatch existing;
+        fill(*t, &existing);
+        EXPECT_TRUE(t->db->Write(rocksdb::WriteOptions(), &existing).ok());
+    }
+    rocksdb::WriteBatch written;
+    batch_of(a, &written);
+    EXPECT_TRUE(a.db->Write(rocksdb::WriteOptions(), &written).ok());
+    rocksdb::WriteBatch ingested;
+    batch_of(b, &ingested);
+    return diachi::store::detail::ingest_batch(b.db.get(), ingested, b.handles, b.scratch);
+}
+
+class IngestTest : public ::testing::Test {
+protected:
+    diachi::test::TempDir dir;
+};
+
+}  // namespace
+
+TEST_F(IngestTest, WritesToOneKeyCombineAsAWriteWouldCombineThem) {
+    TestDb written(dir / "written");
+    TestDb ingested(dir / "ingested");
+    const auto fill = [](TestDb& t, rocksdb::WriteBatch* batch) {
+        auto* join = t.handles[1];
+        ASSERT_TRUE(batch->Put(join, "b", "old-b").ok());
+        ASSERT_TRUE(batch->Put(join, "c", "old-c").ok());
+        ASSERT_TRUE(batch->Put(join, "e", "old-e").ok());
+        ASSERT_TRUE(batch->Put(t.handles[0], "kept", "1").ok());
+        ASSERT_TRUE(batch->Put(t.handles[0], "gone", "1").ok());
+    };
+    const auto batch_of = [](TestDb& t, rocksdb::WriteBatch* batch) {
+        auto* plain = t.handles[0];
+        auto* join = t.handles[1];
+        ASSERT_TRUE(batch->Merge(join, "c", "p").ok());
+        ASSERT_TRUE(batch->Put(join, "a", "base").ok());
+        ASSERT_TRUE(batch->Merge(join, "a", "x").ok());
+        ASSERT_TRUE(batch->Merge(join, "b", "only").ok());  // one operand on an old value
+        ASSERT_TRUE(batch->Merge(join, "a", "y").ok());
+        ASSERT_TRUE(batch->Merge(join, "c", "q").ok());  // operands alone: a partial merge
+        ASSERT_TRUE(batch->Delete(join, "d").ok());
+        ASSERT_TRUE(batch->Merge(join, "d", "z").ok());  // on a deletion: a value of its own
+        ASSERT_TRUE(batch->Put(join, "e", "new-e").ok());
+        ASSERT_TRUE(batch->Delete(join, "e").ok());  // put then deleted
+        ASSERT_TRUE(batch->Put(plain, "gone", "2").ok());
+        ASSERT_TRUE(batch->Delete(plain, "gone").ok());
+        ASSERT_TRUE(batch->Put(plain, "new", "1").ok());
+        ASSERT_TRUE(batch->Put(plain, "new", "2").ok());  // the last put wins
+        // Keys longer and shorter than eight bytes, sharing their first eight.
+        ASSERT_TRUE(batch->Put(plain, std::string("abcdefgh\x01", 9), "9").ok());
+        ASSERT_TRUE(batch->Put(plain, "abcdefgh", "8").ok());
+        ASSERT_TRUE(batch->Put(plain, std::string("abcdefg\0", 8), "z").ok());
+        ASSERT_TRUE(batch->Put(plain, "abcdefg", "7").ok());
+    };
+    const auto result = write_and_ingest(written, ingested, fill, batch_of);
+    ASSERT_TRUE(result.ingested);
+    EXPECT_EQ(result.files, 2U);
+    EXPECT_EQ(result.entries, 5U + 6U);  // one per key
+    EXPECT_EQ(ingested.contents(), written.contents());
+    EXPECT_EQ(written.contents().at("join").at("a"), "base+x+y");
+    EXPECT_EQ(written.contents().at("join").at("c"), "old-c+p+q");
+    // Nothing is left behind in the scratch directory.
+    EXPECT_TRUE(std::filesystem::is_empty(ingested.scratch));
+}
+
+TEST_F(IngestTest, WhatAFileCannotHoldIsRefusedAndNothingIsWritten) {
+    TestDb db(dir / "db");
+    const auto before = db.contents();
+    {
+        rocksdb::WriteBatch batch;
+        ASSERT_TRUE(batch.Put(db.handles[0], "a", "1").ok());
+        ASSERT_TRUE(batch.DeleteRange(db.handles[0], "b", "c").ok());
+        EXPECT_FALSE(diachi::store::detail::ingest_batch(db.db.get(), batch, db.handles, db.scratch)
+                         .ingested);
+    }
+    {
+        // Two operands and no base: FullOnly cannot combine them on its own.
+        rocksdb::WriteBatch batch;
+        ASSERT_TRUE(batch.Put(db.handles[0], "a", "1").ok());
+        ASSERT_TRUE(batch.Merge(db.handles[2], "k", "1").ok());
+        ASSERT_TRUE(batch.Merge(db.handles[2], "k", "2").ok());
+        EXPECT_FALSE(diachi::store::detail::ingest_batch(db.db.get(), batch, db.handles, db.scratch)
+                         .ingested);
+    }
+    EXPECT_EQ(db.contents(), before);
+    EXPECT_TRUE(!std::filesystem::exists(db.scratch) || std::filesystem::is_empty(db.scratch));
+    {
+        // With a base value it can: the batch goes in.
+        rocksdb::WriteBatch batch;
+        ASSERT_TRUE(batch.Put(db.handles[2], "k", "base").ok());
+        ASSERT_TRUE(batch.Merge(db.handles[2], "k", "1").ok());
+        ASSERT_TRUE(batch.Merge(db.handles[2], "k", "2").ok());
+        EXPECT_TRUE(diachi::store::detail::ingest_batch(db.db.get(), batch, db.handles, db.scratch)
+                        .ingested);
+        EXPECT_EQ(db.contents().at("full").at("k"), "base|1|2");
+    }
+}
+
+namespace {
+
+/// Opens the store at @p path read-only with every column family and calls @p use(db, handles).
+template <typename Use>
+void open_raw(const std::string& path, Use use) {
+    std::vector<std::string> names;
+    EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const auto& name : names) {
+        descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    const auto status =
+        rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors, &handles, &raw);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    std::unique_ptr<rocksdb::DB> db(raw);
+    use(db.get(), handles);
+    for (auto* h : handles) {
+        (void)db->DestroyColumnFamilyHandle(h);
+    }
+}
+
+/// Entries of the codes family that live in the write-ahead log (replayed into a memtable),
+/// not in table files.
+std::uint64_t logged_codes(const std::string& path) {
+    std::uint64_t entries = 0;
+    open_raw(path, [&](rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+        for (auto* h : handles) {
+            if (h->GetName() == "codes") {
+                EXPECT_TRUE(db->GetIntProperty(h, "rocksdb.num-entries-active-mem-table", &entries));
+            }
+        }
+    });
+    return entries;
+}
+
+/// The registry's column families, read raw: keys everywhere; values where no clock is written
+/// (records and history carry times).
+std::map<std::string, std::map<std::string, std::string>> raw_contents(const std::string& path) {
+    // Both stores were compacted and closed: every merge is folded, nothing needs an operator.
+    std::map<std::string, std::map<std::string, std::string>> out;
+    open_raw(path, [&](rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+        for (auto* h : handles) {
+            const bool timed = h->GetName() == "codes" || h->GetName() == "history" ||
+                               h->GetName() == "zones" || h->GetName() == "default";
+            std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+            auto& family = out[h->GetName()];
+            for (it->SeekToFirst(); it->Valid(); it->Next()) {
+                family[it->key().ToString()] = timed ? std::string() : it->value().ToString();
+            }
+            EXPECT_TRUE(it->status().ok());
+        }
+    });
+    return out;
+}
+
+}  // namespace
+
+TEST_F(IngestTest, AnIngestedRegistrationLeavesTheStoreAWriteWouldLeave) {
+    // Villages, so cells fill up with units 1, 2, 3 ... across batches; external ids, some sent
+    // again in a later batch; personal fields on some.
+    std::mt19937_64 rng(11);
+    std::normal_distribution<double> spread(0.0, 0.00002);  // a few metres: shared cells
+    std::vector<std::vector<Registration>> batches(4);
+    for (std::size_t b = 0; b < batches.size(); ++b) {
+        for (int i = 0; i < 600; ++i) {
+            Registration r;
+            const int village = i % 7;
+            r.location = LatLngE7::from_degrees(20.22 + village * 0.02 + spread(rng),
+                                                105.82 + village * 0.03 + spread(rng))
+                             .value();
+            r.address.house_number = std::to_string(i + 1);
+            r.address.hamlet = "Thôn Liên Trì " + std::to_string(village + 1);
+            r.source = "test";
+            // Batch 2 sends batch 1's first hundred again.
+            r.external_id = b == 2 && i < 100 ? "row-1-" + std::to_string(i)
+                                              : "row-" + std::to_string(b) + "-" + std::to_string(i);
+            if (i % 3 == 0) {
+                r.personal.phone = "09123456" + std::to_string(10 + i % 90);
+            }
+            batches[b].push_back(std::move(r));
+        }
+    }
+    for (const auto& [name, ingest_from] : {std::pair{"written", std::size_t{0}},
+                                            std::pair{"ingested", std::size_t{1}}}) {
+        RegistryOptions options;
+        options.ingest_min_batch = ingest_from;
+        Registry registry(dir / name, options);
+        registry.import_zones(diachi::test::grid_zones(4, 5), {{"Tỉnh Mẫu", {43}}});
+        std::vector<diachi::Result<diachi::store::Registered>> out;
+        for (const auto& batch : batches) {
+            registry.register_households(batch, &out);
+            ASSERT_EQ(out.size(), batch.size());
+            for (const auto& result : out) {
+                ASSERT_TRUE(result) << result.error().message();
+            }
+        }
+        EXPECT_EQ(registry.household_count(), 2300U);
+        const auto check = registry.check();
+        EXPECT_TRUE(check.ok()) << name << ": "
+                                << (check.problems.empty() ? "" : check.problems.front());
+        EXPECT_EQ(check.external_ids, 2300U);
+    }
+    // The written store's codes are in its log; the ingested store's are not.
+    EXPECT_GT(logged_codes(dir / "written"), 0U);
+    EXPECT_EQ(logged_codes(dir / "ingested"), 0U);
+    for (const char* name : {"written", "ingested"}) {
+        Registry(dir / name).compact();
+    }
+    const auto written = raw_contents(dir / "written");
+    const auto ingested = raw_contents(dir / "ingested");
+    ASSERT_EQ(written.size(), ingested.size());
+    for (const auto& [family, entries] : written) {
+        EXPECT_EQ(ingested.at(family), entries) << "column family " << family;
+    }
+    // Some cells hold several households: units went on across batches.
+    std::size_t later_units = 0;
+    for (const auto& [key, value] : written.at("codes")) {
+        later_units += (static_cast<unsigned char>(key[7]) & 0x3F) > 1 ? 1 : 0;
+    }
+    EXPECT_GT(later_units, 100U);
+    EXPECT_FALSE(std::filesystem::exists(dir / "ingested/ingest") &&
+                 !std::filesystem::is_empty(dir / "ingested/ingest"));
+}
