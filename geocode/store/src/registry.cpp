@@ -329,6 +329,13 @@ struct Registry::Impl {
     /// @p it is created on first need (most cells are new and need none).
     [[nodiscard]] std::uint16_t last_unit(std::unique_ptr<rocksdb::Iterator>* it,
                                           std::uint64_t base) const;
+    /// last_unit() of every cell of @p bases (unit bits ignored) missing from @p units, added
+    /// to it; the cells' first units are read in one MultiGet.
+    void last_units(std::vector<std::uint64_t> bases,
+                    std::unordered_map<std::uint64_t, std::uint16_t>* units) const;
+    /// The highest unit in the cell of @p base, which holds unit 1.
+    [[nodiscard]] std::uint16_t seek_last_unit(std::unique_ptr<rocksdb::Iterator>* it,
+                                               std::uint64_t base) const;
     /// Households with @p code (or, for @p whole_cell, every code in its cell), with notes.
     void lookup(const HouseholdCode& code, bool whole_cell, Access access,
                 std::vector<Household>* out, std::vector<std::string>* notes,
@@ -452,6 +459,9 @@ void Registry::Impl::open() {
     family_options.bottommost_compression_opts.max_dict_bytes = 16 * 1024;
     family_options.bottommost_compression_opts.zstd_max_train_bytes = 64 * 16 * 1024;
     family_options.bottommost_compression_opts.level = 6;
+    // The dictionary from ZDICT_finalizeDictionary, not the trainer: files came out no larger
+    // (112.8 against 113.6 bytes per household at 600k) and written in half the time.
+    family_options.bottommost_compression_opts.use_zstd_dict_trainer = false;
     family_options.level_compaction_dynamic_level_bytes = true;
 
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -699,6 +709,43 @@ std::uint16_t Registry::Impl::last_unit(std::unique_ptr<rocksdb::Iterator>* iter
         return 0;
     }
     check(first, "reading codes");
+    return seek_last_unit(iterator, base);
+}
+
+void Registry::Impl::last_units(std::vector<std::uint64_t> bases,
+                                std::unordered_map<std::uint64_t, std::uint16_t>* units) const {
+    for (auto& base : bases) {
+        base &= ~unit_mask;
+    }
+    std::sort(bases.begin(), bases.end());
+    bases.erase(std::unique(bases.begin(), bases.end()), bases.end());
+    std::erase_if(bases, [&](std::uint64_t base) { return units->contains(base); });
+    if (bases.empty()) {
+        return;
+    }
+    std::vector<std::string> keys;
+    keys.reserve(bases.size());
+    for (const std::uint64_t base : bases) {
+        keys.push_back(be64_key(base | 1));
+    }
+    const std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+    std::vector<rocksdb::PinnableSlice> values(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    db->MultiGet(rocksdb::ReadOptions(), cf(cf_codes), keys.size(), slices.data(), values.data(),
+                 statuses.data(), /*sorted_input=*/true);
+    std::unique_ptr<rocksdb::Iterator> iterator;
+    for (std::size_t i = 0; i < bases.size(); ++i) {
+        if (statuses[i].IsNotFound()) {
+            units->emplace(bases[i], 0);
+        } else {
+            check(statuses[i], "reading codes");
+            units->emplace(bases[i], seek_last_unit(&iterator, bases[i]));
+        }
+    }
+}
+
+std::uint16_t Registry::Impl::seek_last_unit(std::unique_ptr<rocksdb::Iterator>* iterator,
+                                             std::uint64_t base) const {
     if (!*iterator) {
         iterator->reset(db->NewIterator(rocksdb::ReadOptions(), cf(cf_codes)));
     }
@@ -1042,6 +1089,22 @@ void Registry::register_households(std::span<const Registration> registrations,
     std::unordered_map<std::uint64_t, std::uint16_t> units;       // cell base -> last unit
     std::unordered_map<std::string, std::size_t> batch_external;  // key -> index in out
     std::unique_ptr<rocksdb::Iterator> codes;  // made by last_unit() when a cell is not new
+    {
+        // The cells of the batch, their last units read in one MultiGet: a point lookup per
+        // new cell was a fifth of a bulk registration's time.
+        std::vector<std::uint64_t> bases;
+        bases.reserve(registrations.size());
+        for (const Registration& r : registrations) {
+            if (const auto hit = index->locate(r.location)) {
+                if (const auto postcode = index->zone(hit->zone).postcode; postcode != 0) {
+                    if (const auto base = HouseholdCode::from_grid(postcode, r.location.grid_point(), 1)) {
+                        bases.push_back(base->key());
+                    }
+                }
+            }
+        }
+        m_impl->last_units(std::move(bases), &units);
+    }
     const std::int64_t time = now_ms();
     std::uint64_t next_id = m_impl->next_id;
     std::string value;
