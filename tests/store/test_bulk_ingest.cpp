@@ -170,34 +170,29 @@ TEST_F(IngestTest, WritesToOneKeyCombineAsAWriteWouldCombineThem) {
 TEST_F(IngestTest, WhatAFileCannotHoldIsRefusedAndNothingIsWritten) {
     TestDb db(dir / "db");
     const auto before = db.contents();
-    {
-        rocksdb::WriteBatch batch;
-        ASSERT_TRUE(batch.Put(db.handles[0], "a", "1").ok());
-        ASSERT_TRUE(batch.DeleteRange(db.handles[0], "b", "c").ok());
-        EXPECT_FALSE(diachi::store::detail::ingest_batch(db.db.get(), batch, db.handles, db.scratch)
-                         .ingested);
-    }
-    {
-        // Two operands and no base: FullOnly cannot combine them on its own.
-        rocksdb::WriteBatch batch;
-        ASSERT_TRUE(batch.Put(db.handles[0], "a", "1").ok());
-        ASSERT_TRUE(batch.Merge(db.handles[2], "k", "1").ok());
-        ASSERT_TRUE(batch.Merge(db.handles[2], "k", "2").ok());
-        EXPECT_FALSE(diachi::store::detail::ingest_batch(db.db.get(), batch, db.handles, db.scratch)
-                         .ingested);
-    }
+    const auto ingest = [&](const rocksdb::WriteBatch& batch) {
+        return diachi::store::detail::ingest_batch(db.db.get(), batch, db.handles, db.scratch)
+            .ingested;
+    };
+    rocksdb::WriteBatch ranged;
+    ASSERT_TRUE(ranged.Put(db.handles[0], "a", "1").ok());
+    ASSERT_TRUE(ranged.DeleteRange(db.handles[0], "b", "c").ok());
+    EXPECT_FALSE(ingest(ranged));
+    // Two operands and no base: FullOnly cannot combine them on its own.
+    rocksdb::WriteBatch operands;
+    ASSERT_TRUE(operands.Put(db.handles[0], "a", "1").ok());
+    ASSERT_TRUE(operands.Merge(db.handles[2], "k", "1").ok());
+    ASSERT_TRUE(operands.Merge(db.handles[2], "k", "2").ok());
+    EXPECT_FALSE(ingest(operands));
     EXPECT_EQ(db.contents(), before);
     EXPECT_TRUE(!std::filesystem::exists(db.scratch) || std::filesystem::is_empty(db.scratch));
-    {
-        // With a base value it can: the batch goes in.
-        rocksdb::WriteBatch batch;
-        ASSERT_TRUE(batch.Put(db.handles[2], "k", "base").ok());
-        ASSERT_TRUE(batch.Merge(db.handles[2], "k", "1").ok());
-        ASSERT_TRUE(batch.Merge(db.handles[2], "k", "2").ok());
-        EXPECT_TRUE(diachi::store::detail::ingest_batch(db.db.get(), batch, db.handles, db.scratch)
-                        .ingested);
-        EXPECT_EQ(db.contents().at("full").at("k"), "base|1|2");
-    }
+    // With a base value it can: the batch goes in.
+    rocksdb::WriteBatch based;
+    ASSERT_TRUE(based.Put(db.handles[2], "k", "base").ok());
+    ASSERT_TRUE(based.Merge(db.handles[2], "k", "1").ok());
+    ASSERT_TRUE(based.Merge(db.handles[2], "k", "2").ok());
+    EXPECT_TRUE(ingest(based));
+    EXPECT_EQ(db.contents().at("full").at("k"), "base|1|2");
 }
 
 namespace {
