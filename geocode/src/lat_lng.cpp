@@ -81,19 +81,39 @@ olc::GridPoint LatLngE7::grid_point() const noexcept {
     return {lat_steps, lng_steps};
 }
 
+namespace {
+
+constexpr double earth_radius_m = 6'371'008.8;
+constexpr double radians_per_degree = 3.14159265358979323846 / 180.0;
+
+/// The haversine distance, given the cosine of the first latitude.
+double haversine_m(double lat1_deg, double lng1_deg, double cos_lat1, double lat2_deg,
+                   double lng2_deg) noexcept {
+    const double half_dlat = std::sin((lat2_deg - lat1_deg) * radians_per_degree / 2);
+    const double half_dlng = std::sin((lng2_deg - lng1_deg) * radians_per_degree / 2);
+    const double a = half_dlat * half_dlat + cos_lat1 * std::cos(lat2_deg * radians_per_degree) *
+                                                 half_dlng * half_dlng;
+    return 2.0 * earth_radius_m * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+}  // namespace
+
 double distance_m(double lat1_deg, double lng1_deg, double lat2_deg, double lng2_deg) noexcept {
-    constexpr double radius_m = 6'371'008.8;
-    constexpr double rad = 3.14159265358979323846 / 180.0;
-    const double dlat = (lat2_deg - lat1_deg) * rad;
-    const double dlng = (lng2_deg - lng1_deg) * rad;
-    const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                     std::cos(lat1_deg * rad) * std::cos(lat2_deg * rad) * std::sin(dlng / 2) *
-                         std::sin(dlng / 2);
-    return 2.0 * radius_m * std::asin(std::min(1.0, std::sqrt(a)));
+    return haversine_m(lat1_deg, lng1_deg, std::cos(lat1_deg * radians_per_degree), lat2_deg,
+                       lng2_deg);
 }
 
 double distance_m(LatLngE7 a, LatLngE7 b) noexcept {
     return distance_m(a.lat_deg(), a.lng_deg(), b.lat_deg(), b.lng_deg());
+}
+
+DistanceFrom::DistanceFrom(LatLngE7 origin) noexcept
+    : m_lat_deg(origin.lat_deg()),
+      m_lng_deg(origin.lng_deg()),
+      m_cos_lat(std::cos(m_lat_deg * radians_per_degree)) {}
+
+double DistanceFrom::operator()(LatLngE7 point) const noexcept {
+    return haversine_m(m_lat_deg, m_lng_deg, m_cos_lat, point.lat_deg(), point.lng_deg());
 }
 
 }  // namespace diachi

@@ -1,6 +1,7 @@
 // Household codes: the text forms, parsing and its errors, the check character (exhaustively),
 // keys, and recovery of the dropped digits.
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <tuple>
@@ -13,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <diachi/household_code.hpp>
+#include <diachi/lat_lng.hpp>
 
 #include "../test_data.hpp"
 
@@ -334,4 +336,26 @@ TEST(HouseholdCode, PostcodeTextKeepsLeadingZeros) {
     EXPECT_EQ(diachi::postcode_text(0).view(), "00000");
     const auto code = diachi::HouseholdCode::parse("03625 W5PP+55F").value();
     EXPECT_EQ(diachi::postcode_text(code.postcode()).view(), code.canonical().view().substr(0, 5));
+}
+
+TEST(Distance, FromOneOriginIsThePairwiseDistanceBitForBit) {
+    // A degree of latitude on the 6,371,008.8 m sphere.
+    EXPECT_NEAR(diachi::distance_m(20.0, 105.0, 21.0, 105.0), 111'195.0802, 1e-4);
+    std::mt19937_64 rng(3);
+    std::uniform_real_distribution<double> lat(-80.0, 80.0);
+    std::uniform_real_distribution<double> lng(-180.0, 180.0);
+    std::normal_distribution<double> near(0.0, 0.01);
+    for (int i = 0; i < 200; ++i) {
+        const auto origin = diachi::LatLngE7::from_degrees(lat(rng), lng(rng)).value();
+        const diachi::DistanceFrom from(origin);
+        for (int j = 0; j < 50; ++j) {
+            // Near (a reverse search) and anywhere.
+            const double plat = j % 2 == 0 ? std::clamp(origin.lat_deg() + near(rng), -90.0, 90.0)
+                                           : lat(rng);
+            const double plng = j % 2 == 0 ? std::clamp(origin.lng_deg() + near(rng), -180.0, 180.0)
+                                           : lng(rng);
+            const auto p = diachi::LatLngE7::from_degrees(plat, plng).value();
+            ASSERT_EQ(from(p), diachi::distance_m(origin, p)) << i << " " << j;
+        }
+    }
 }

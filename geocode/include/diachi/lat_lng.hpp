@@ -49,6 +49,19 @@ struct LatLngE7 {
 /// distance_m() between two fixed-point locations.
 [[nodiscard]] double distance_m(LatLngE7 a, LatLngE7 b) noexcept;
 
+/// distance_m() from one origin to many points, with the origin's cosine computed once:
+/// the same results, bit for bit, at about half the trigonometry per point.
+class DistanceFrom {
+public:
+    explicit DistanceFrom(LatLngE7 origin) noexcept;
+    [[nodiscard]] double operator()(LatLngE7 point) const noexcept;
+
+private:
+    double m_lat_deg;
+    double m_lng_deg;
+    double m_cos_lat;
+};
+
 }  // namespace diachi
 
 #endif  // DIACHI_LAT_LNG_HPP

@@ -1445,9 +1445,10 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
     const std::int64_t lat = point.lat_e7 + detail::lat_offset_e7;
     const std::int64_t lng = point.lng_e7 + detail::lng_offset_e7;
     constexpr int seed_shift = detail::cell_bits / 2;  // a cell is 2^12 units a side
+    const DistanceFrom distance_from_point(point);
     const auto take = [&](std::uint64_t cell, std::string_view value, double limit_m) {
         detail::for_each_in_cell(cell, value, [&](const detail::CellEntry& e) {
-            const double d = distance_m(point, detail::location_of_morton(e.morton));
+            const double d = distance_from_point(detail::location_of_morton(e.morton));
             if (d <= limit_m) {
                 candidates.push_back({d, e.id, e.code_key});
             }
