@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include <rocksdb/comparator.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/sst_file_writer.h>
 
@@ -172,9 +173,13 @@ bool appends(rocksdb::DB* db, const FamilyFile& file) {
 
 /// Orders @p file's entries and combines the writes to each key; false when some cannot be.
 bool order(rocksdb::DB* db, FamilyFile* file) {
+    const rocksdb::Options options = db->GetOptions(file->handle);
+    if (options.comparator != rocksdb::BytewiseComparator()) {
+        return false;  // before() orders bytewise
+    }
     auto& entries = file->entries;
     std::sort(entries.begin(), entries.end(), before);
-    const auto merge = db->GetOptions(file->handle).merge_operator;
+    const auto& merge = options.merge_operator;
     std::size_t kept = 0;
     for (std::size_t i = 0; i < entries.size();) {
         std::size_t j = i + 1;

@@ -36,9 +36,10 @@ struct IngestResult {
 ///    compressed for the last level, where it lands; the others get the lighter compression of
 ///    the upper levels, where compaction takes them in.
 ///
-/// Returns ingested = false and writes nothing when the batch holds what a file cannot express:
-/// a range deletion, a single deletion, or merge operands the operator does not combine. The
-/// caller then writes the batch as usual.
+/// Returns ingested = false and writes nothing when the batch holds what a file cannot express
+/// (a range deletion, a single deletion, merge operands the operator does not combine) or names
+/// a family with a comparator other than the bytewise one. The caller then writes the batch as
+/// usual.
 ///
 /// @p families maps a column family id to its handle (every family the batch names).
 /// @throws std::runtime_error when a file cannot be written or the ingestion fails (nothing
