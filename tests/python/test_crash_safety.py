@@ -129,7 +129,15 @@ def run_cycles(tmp_path, sample_zones, cycles, wal=True, batch=BATCH):
     for cycle in range(cycles):
         # A bulk import, killed part way.
         process, reader, committed = start_import(store, households, env, batch)
-        time.sleep(random_.uniform(0.1, 1.2))
+        if batch >= INGESTED_BATCH and cycle % 2 == 1:
+            # Every other cycle waits for the first ingested batch to be acknowledged (a slow,
+            # sanitized build may not get there in the random window), then kills a moment later.
+            deadline = time.monotonic() + 120
+            while committed[0] == 0 and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(random_.uniform(0.0, 0.2))
+        else:
+            time.sleep(random_.uniform(0.1, 1.2))
         process.kill()
         process.wait()
         reader.join(timeout=5)
