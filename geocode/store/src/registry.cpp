@@ -1092,14 +1092,19 @@ void Registry::register_households(std::span<const Registration> registrations,
     {
         // The cells of the batch, their last units read in one MultiGet: a point lookup per
         // new cell was a fifth of a bulk registration's time.
+        // Registrations already known (an import run again) need no unit.
         std::vector<std::uint64_t> bases;
         bases.reserve(registrations.size());
-        for (const Registration& r : registrations) {
-            if (const auto hit = index->locate(r.location)) {
-                if (const auto postcode = index->zone(hit->zone).postcode; postcode != 0) {
-                    if (const auto base = HouseholdCode::from_grid(postcode, r.location.grid_point(), 1)) {
-                        bases.push_back(base->key());
-                    }
+        for (std::size_t i = 0; i < registrations.size(); ++i) {
+            if (existing.contains(i)) {
+                continue;
+            }
+            const LatLngE7 location = registrations[i].location;
+            const auto hit = index->locate(location);
+            const std::uint32_t postcode = hit ? index->zone(hit->zone).postcode : 0;
+            if (postcode != 0) {
+                if (const auto base = HouseholdCode::from_grid(postcode, location.grid_point(), 1)) {
+                    bases.push_back(base->key());
                 }
             }
         }
