@@ -557,7 +557,7 @@ int run_check(std::span<const std::string_view> words) {
                          .field("households", static_cast<long>(report.households))
                          .field("retired", static_cast<long>(report.retired))
                          .field("codes", static_cast<long>(report.codes))
-                         .field("spatial_entries", static_cast<long>(report.spatial_entries))
+                         .field("cell_entries", static_cast<long>(report.cell_entries))
                          .field("external_ids", static_cast<long>(report.external_ids))
                          .field("history_events", static_cast<long>(report.history_events))
                          .field("density_mismatches", static_cast<long>(report.density_mismatches))
@@ -568,7 +568,7 @@ int run_check(std::span<const std::string_view> words) {
                   << '\n';
     } else {
         std::cout << registry.path() << ": " << report.households << " households (" << report.retired
-                  << " retired), " << report.codes << " codes, " << report.spatial_entries << " spatial entries, "
+                  << " retired), " << report.codes << " codes, " << report.cell_entries << " cell index entries, "
                   << report.external_ids << " external ids, " << report.history_events << " history events\n";
         for (const auto& p : report.problems) {
             std::cout << "problem: " << p << '\n';

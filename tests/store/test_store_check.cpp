@@ -12,6 +12,8 @@
 
 #include <diachi/store/registry.hpp>
 
+#include "../../geocode/store/src/cell_index.hpp"
+#include "../../geocode/store/src/codec_internal.hpp"
 #include "../sample_zones.hpp"
 
 using diachi::LatLngE7;
@@ -89,9 +91,25 @@ public:
     void remove(const std::string& family_name, const std::string& key) {
         ASSERT_TRUE(m_db->Delete(rocksdb::WriteOptions(), family(family_name), key).ok());
     }
+    /// Creates family @p family_name.
+    void create(const std::string& family_name) {
+        rocksdb::ColumnFamilyHandle* handle = nullptr;
+        ASSERT_TRUE(m_db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), family_name, &handle).ok());
+        m_handles.push_back(handle);
+        m_names.push_back(family_name);
+    }
     void drop(const std::string& family_name) {
         auto* handle = family(family_name);
         ASSERT_TRUE(m_db->DropColumnFamily(handle).ok());
+    }
+    /// The value of @p key in @p family_name, empty when there is none.
+    std::string get(const std::string& family_name, const std::string& key) {
+        std::string value;
+        (void)m_db->Get(rocksdb::ReadOptions(), family(family_name), key, &value);
+        return value;
+    }
+    [[nodiscard]] bool has(const std::string& family_name) const {
+        return std::find(m_names.begin(), m_names.end(), family_name) != m_names.end();
     }
     /// The first key of @p family_name.
     std::string first_key(const std::string& family_name) {
@@ -105,6 +123,21 @@ private:
     std::vector<rocksdb::ColumnFamilyHandle*> m_handles;
     std::vector<std::string> m_names;
 };
+
+/// Every active household, through the cell index.
+std::vector<diachi::store::HouseholdPoint> points_within(const Registry& registry) {
+    std::vector<diachi::store::HouseholdPoint> out;
+    registry.within(diachi::geography::Bounds{-90, -180, 90, 180}, [&](const diachi::store::HouseholdPoint& p) {
+        out.push_back(p);
+        return true;
+    });
+    return out;
+}
+
+/// The cell index key of a household's cell (codec: cell_index).
+std::uint64_t cell_of(const diachi::store::HouseholdPoint& p) {
+    return diachi::store::detail::morton_of(p.location) >> diachi::store::detail::cell_bits;
+}
 
 class StoreCheckTest : public ::testing::Test {
 protected:
@@ -129,7 +162,7 @@ protected:
         EXPECT_EQ(clean.households, 40U);
         EXPECT_EQ(clean.retired, 1U);
         EXPECT_EQ(clean.codes, 41U);  // the moved household's old code is kept
-        EXPECT_EQ(clean.spatial_entries, 39U);
+        EXPECT_EQ(clean.cell_entries, 39U);
         EXPECT_EQ(clean.external_ids, 40U);
         EXPECT_EQ(clean.history_events, 42U);
     }
@@ -144,6 +177,21 @@ protected:
         diachi::store::RegistryOptions options;
         options.read_only = true;
         return Registry(dir / "store", options).check();
+    }
+
+    /// The households in the cell of the first one registered, that one first. (The raw store
+    /// cannot read the cell index: its values are merge operands until compaction.)
+    std::vector<diachi::store::HouseholdPoint> first_cell() const {
+        diachi::store::RegistryOptions read_only;
+        read_only.read_only = true;
+        auto points = points_within(Registry(dir / "store", read_only));
+        const auto first = std::find_if(points.begin(), points.end(), [&](const auto& p) { return p.id == ids[0]; });
+        EXPECT_NE(first, points.end());
+        std::iter_swap(points.begin(), first);
+        const std::uint64_t cell = cell_of(points.front());
+        points.erase(std::remove_if(points.begin() + 1, points.end(), [&](const auto& p) { return cell_of(p) != cell; }),
+                     points.end());
+        return points;
     }
 
     static bool mentions(const diachi::store::StoreCheck& report, const std::string& text) {
@@ -161,14 +209,16 @@ protected:
 
 }  // namespace
 
-TEST_F(StoreCheckTest, AMissingSpatialEntryIsFound) {
-    const auto report = damaged([](RawStore& raw) { raw.remove("spatial", raw.first_key("spatial")); });
-    // The record, the density index at each of its levels and the cell index disagree with the
-    // spatial index.
-    EXPECT_EQ(report.problem_count, 1U + Registry::density_levels.size() + 1U);
+TEST_F(StoreCheckTest, AMissingCellEntryIsFound) {
+    const std::uint64_t cell = cell_of(first_cell().front());
+    const auto report = damaged([&](RawStore& raw) { raw.remove("cells", be64(cell)); });
+    // The household of that cell, and the density index at each of its levels, disagree with the
+    // cell index.
+    EXPECT_EQ(report.problem_count, 1U + Registry::density_levels.size());
     EXPECT_EQ(report.density_mismatches, Registry::density_levels.size());
     EXPECT_EQ(report.cell_mismatches, 1U);
-    EXPECT_TRUE(mentions(report, "not in the spatial index")) << report.problems.front();
+    EXPECT_EQ(report.cell_entries, 38U);
+    EXPECT_TRUE(mentions(report, "active but not in the cell index at its location")) << report.problems.front();
 }
 
 TEST_F(StoreCheckTest, AWrongDensityCountIsFound) {
@@ -191,22 +241,42 @@ TEST_F(StoreCheckTest, AWrongDensityCountIsFound) {
     EXPECT_EQ(report.density_mismatches, 1U);
     EXPECT_TRUE(mentions(report, "density cell " + std::to_string(Registry::density_levels.front()) + "/"))
         << report.problems.front();
-    EXPECT_TRUE(mentions(report, "counts 0 households, the spatial index "));
+    EXPECT_TRUE(mentions(report, "counts 0 households, the cell index "));
 }
 
-TEST_F(StoreCheckTest, AWrongCellIsFound) {
-    // The cell of the first spatial entry: its Morton key without the low 24 bits (codec:
-    // cell_index).
-    std::string cell;
-    const auto report = damaged([&](RawStore& raw) {
-        cell = be64(from_be64(raw.first_key("spatial")) >> 24);
-        raw.put("cells", cell, "");
+TEST_F(StoreCheckTest, ACellEntryWithAnotherCodeIsFound) {
+    // The first household's cell, its entry naming the code after its own.
+    auto points = first_cell();
+    std::sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
+        return std::pair(diachi::store::detail::morton_of(a.location), a.id) <
+               std::pair(diachi::store::detail::morton_of(b.location), b.id);
     });
-    EXPECT_EQ(report.cell_mismatches, 1U);
-    EXPECT_EQ(report.problem_count, 1U);
-    EXPECT_TRUE(mentions(report, "cell " + std::to_string(from_be64(cell)) +
-                                     ": holds 0 households, not the 1 households of the spatial index"))
+    const std::uint64_t cell = cell_of(points.front());
+    const std::uint64_t id = ids[0];
+    std::uint64_t wrong_code = 0;
+    std::string value;
+    for (const auto& p : points) {
+        const std::uint64_t code = p.code.key() + (p.id == id ? 1 : 0);
+        wrong_code = p.id == id ? code : wrong_code;
+        diachi::store::detail::append_cell_entry({diachi::store::detail::morton_of(p.location), p.id, code}, &value);
+    }
+    const auto report = damaged([&](RawStore& raw) { raw.put("cells", be64(cell), value); });
+    // Found from both sides: the household's entry, and the entry's household.
+    EXPECT_EQ(report.cell_mismatches, 2U);
+    EXPECT_EQ(report.problem_count, 2U);
+    const std::string code = diachi::HouseholdCode::from_key(wrong_code).canonical().str();
+    EXPECT_TRUE(mentions(report, "household " + std::to_string(id) + ": its cell index entry names code " + code))
         << report.problems.front();
+    EXPECT_TRUE(mentions(report, "cell " + std::to_string(cell) + ": an entry for household " + std::to_string(id) +
+                                     " with code " + code + ", which is not that household's code"))
+        << report.problems.front();
+}
+
+TEST_F(StoreCheckTest, ACellThatDoesNotDecodeIsFound) {
+    const std::uint64_t cell = cell_of(first_cell().front());
+    const auto report = damaged([&](RawStore& raw) { raw.put("cells", be64(cell), "junk that does not decode"); });
+    EXPECT_TRUE(mentions(report, "cell " + std::to_string(cell) + ": does not decode")) << report.problems.front();
+    EXPECT_TRUE(mentions(report, "active but not in the cell index at its location")) << report.problems.front();
 }
 
 namespace {
@@ -226,7 +296,7 @@ std::vector<std::uint64_t> ids_within(const Registry& registry) {
 
 TEST_F(StoreCheckTest, TheCellIndexMergesRightThroughCompaction) {
     // Moves and retirements leave remove operands on cells compacted before: merged in
-    // compaction, they must leave exactly the spatial index's households.
+    // compaction, they must leave exactly the active households.
     Registry registry(dir / "store");
     registry.compact();
     ASSERT_TRUE(registry.move(ids[5], LatLngE7::from_degrees(20.2101, 105.8101).value(), "tester"));
@@ -241,39 +311,71 @@ TEST_F(StoreCheckTest, TheCellIndexMergesRightThroughCompaction) {
     EXPECT_TRUE(std::binary_search(within.begin(), within.end(), ids[5]));
 }
 
-// A store of an older format lacks indexes: a read-only open says to open it writable once, and
-// a writable open builds them from the spatial index (format 3: density and cells; 4: cells).
-class OldFormatTest : public StoreCheckTest, public ::testing::WithParamInterface<int> {};
+namespace {
 
-TEST_P(OldFormatTest, IsUpgradedWhenOpenedWritable) {
-    const int format = GetParam();
-    std::vector<std::uint64_t> expected;
-    {
+/// Gives the store the spatial family of formats 3 to 5: every household by the Morton key of
+/// its location and its id, to its code's key.
+void add_legacy_spatial(RawStore& raw, const std::vector<diachi::store::HouseholdPoint>& points) {
+    raw.create("spatial");
+    for (const auto& p : points) {
+        raw.put("spatial", be64(diachi::store::detail::morton_of(p.location)) + be64(p.id), be64(p.code.key()));
+    }
+}
+
+}  // namespace
+
+// A store of an older format: formats 3 and 4 lack indexes, so a read-only open says to open
+// them writable once, and a writable open builds them from the legacy spatial family (format 3:
+// density and cells; 4: cells). Format 5 has both and opens read-only as it is. A writable open
+// of any then drops the spatial family.
+class OldFormatTest : public StoreCheckTest, public ::testing::WithParamInterface<int> {
+protected:
+    /// Turns the store into one of format @p format.
+    void make_old(int format) {
         diachi::store::RegistryOptions read_only;
         read_only.read_only = true;
-        expected = ids_within(Registry(dir / "store", read_only));
-    }
-    ASSERT_EQ(expected.size(), 39U);  // 40 registered, 1 retired
-    {
+        const auto points = points_within(Registry(dir / "store", read_only));
         RawStore raw(dir / "store");
-        raw.drop("cells");
+        add_legacy_spatial(raw, points);
+        if (format < 5) {
+            raw.drop("cells");
+        }
         if (format == 3) {
             raw.drop("density");
         }
         raw.put("default", "format", "diachi-registry-" + std::to_string(format));
     }
+};
+
+TEST_P(OldFormatTest, IsUpgradedWhenOpenedWritable) {
+    const int format = GetParam();
+    std::vector<std::uint64_t> expected;
     diachi::store::RegistryOptions read_only;
     read_only.read_only = true;
+    expected = ids_within(Registry(dir / "store", read_only));
+    ASSERT_EQ(expected.size(), 39U);  // 40 registered, 1 retired
+    make_old(format);
     try {
         Registry registry(dir / "store", read_only);
-        ADD_FAILURE() << "a format-" << format << " store opened read-only";
+        if (format < 5) {
+            ADD_FAILURE() << "a format-" << format << " store opened read-only";
+        } else {
+            EXPECT_EQ(ids_within(registry), expected);
+            EXPECT_TRUE(registry.check().ok());
+        }
     } catch (const std::runtime_error& e) {
         const std::string message = e.what();
+        EXPECT_LT(format, 5) << message;
         EXPECT_NE(message.find("open it writable once to upgrade it"), std::string::npos) << message;
         EXPECT_NE(message.find("diachi-registry-" + std::to_string(format)), std::string::npos) << message;
     }
     {
         Registry registry(dir / "store");  // upgrades
+    }
+    {
+        RawStore raw(dir / "store");
+        EXPECT_FALSE(raw.has("spatial"));
+        EXPECT_EQ(raw.get("default", "format"), "diachi-registry-6");
     }
     Registry registry(dir / "store", read_only);
     const auto report = registry.check();
@@ -290,24 +392,38 @@ TEST_P(OldFormatTest, IsUpgradedWhenOpenedWritable) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(StoreCheckTest, OldFormatTest, ::testing::Values(3, 4));
+INSTANTIATE_TEST_SUITE_P(StoreCheckTest, OldFormatTest, ::testing::Values(3, 4, 5));
 
-TEST_F(StoreCheckTest, AnUpgradeCutShortIsBuiltAgainWhole) {
+TEST_F(OldFormatTest, ABuildCutShortIsBuiltAgainWhole) {
     // A format-4 store whose cell index was half built (a crash before the format was written):
     // the next writable open empties the index and builds it again, with nothing twice.
+    make_old(4);
     {
         RawStore raw(dir / "store");
-        raw.drop("cells");
-        raw.put("default", "format", "diachi-registry-4");
-    }
-    { Registry registry(dir / "store"); }
-    {
-        RawStore raw(dir / "store");
-        raw.put("default", "format", "diachi-registry-4");
+        raw.create("cells");
         const std::string cell = be64(from_be64(raw.first_key("spatial")) >> 24);
         raw.put("cells", cell, "junk that does not decode");
     }
     { Registry registry(dir / "store"); }
+    diachi::store::RegistryOptions read_only;
+    read_only.read_only = true;
+    const auto report = Registry(dir / "store", read_only).check();
+    EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
+    EXPECT_EQ(report.cell_entries, 39U);
+}
+
+TEST_F(OldFormatTest, AnUpgradeCutShortAfterTheDropEnds) {
+    // Format 5 whose spatial family is gone already (a crash before format 6 was written).
+    make_old(5);
+    {
+        RawStore raw(dir / "store");
+        raw.drop("spatial");
+    }
+    { Registry registry(dir / "store"); }
+    {
+        RawStore raw(dir / "store");
+        EXPECT_EQ(raw.get("default", "format"), "diachi-registry-6");
+    }
     diachi::store::RegistryOptions read_only;
     read_only.read_only = true;
     const auto report = Registry(dir / "store", read_only).check();

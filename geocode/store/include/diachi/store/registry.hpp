@@ -75,11 +75,11 @@ struct StoreCheck {
     std::uint64_t households = 0;       ///< records (active and retired)
     std::uint64_t retired = 0;
     std::uint64_t codes = 0;            ///< code entries (current and moved-from)
-    std::uint64_t spatial_entries = 0;
+    std::uint64_t cell_entries = 0;     ///< households the cell index lists
     std::uint64_t external_ids = 0;
     std::uint64_t history_events = 0;
-    std::uint64_t density_mismatches = 0;  ///< density cells that disagree with the spatial index
-    std::uint64_t cell_mismatches = 0;     ///< cell index values that disagree with the spatial index
+    std::uint64_t density_mismatches = 0;  ///< density cells that disagree with the cell index
+    std::uint64_t cell_mismatches = 0;     ///< cell index entries or values that are wrong
     std::uint64_t problem_count = 0;    ///< every problem found
     std::vector<std::string> problems;  ///< the first 100, each naming the entry
 
@@ -324,10 +324,11 @@ public:
     bool catch_up();
 
     /// Verifies the store without changing it: every household's code entry names it back and
-    /// holds its record, every active household is in the spatial index at its location (and
-    /// no retired one is), every code entry, spatial entry, external id and history event names
-    /// a household that exists, each household's history runs 0, 1, 2, ... up to its version,
-    /// and the next id lies past every id. Reads the whole store (a few lookups a household).
+    /// holds its record, every active household is in the cell index at its location (and no
+    /// retired one is) and the cell index lists no other, the density index counts the cell
+    /// index's households, every code entry, external id and history event names a household
+    /// that exists, each household's history runs 0, 1, 2, ... up to its version, and the next
+    /// id lies past every id. Reads the whole store (a few lookups a household).
     [[nodiscard]] StoreCheck check() const;
 
     /// Bytes the store's files take on disk (SST files and logs).
