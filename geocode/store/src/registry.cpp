@@ -1117,6 +1117,8 @@ void Registry::register_households(std::span<const Registration> registrations,
     std::unordered_map<std::uint64_t, std::uint16_t> units;       // cell base -> last unit
     std::unordered_map<std::string, std::size_t> batch_external;  // key -> index in out
     std::unique_ptr<rocksdb::Iterator> codes;  // made by last_unit() when a cell is not new
+    // The zone of each registration, located once (none for those already known).
+    std::vector<std::optional<Result<geography::ZoneHit>>> hits(registrations.size());
     {
         // The cells of the batch, their last units read in one MultiGet: a point lookup per
         // new cell was a fifth of a bulk registration's time.
@@ -1128,7 +1130,7 @@ void Registry::register_households(std::span<const Registration> registrations,
                 continue;
             }
             const LatLngE7 location = registrations[i].location;
-            const auto hit = index->locate(location);
+            const auto& hit = hits[i].emplace(index->locate(location));
             const std::uint32_t postcode = hit ? index->zone(hit->zone).postcode : 0;
             if (postcode != 0) {
                 if (const auto base = HouseholdCode::from_grid(postcode, location.grid_point(), 1)) {
@@ -1164,7 +1166,7 @@ void Registry::register_households(std::span<const Registration> registrations,
             }
             batch_external.emplace(external_keys[i], out->size());
         }
-        const auto hit = index->locate(r.location);
+        const auto& hit = *hits[i];
         if (!hit) {
             out->push_back(hit.error());
             continue;
