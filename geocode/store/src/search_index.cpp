@@ -56,33 +56,60 @@ struct AreaKey {
     std::string house;
 };
 
-/// The areas a household is found under, with its house key in each.
-std::vector<AreaKey> area_keys(const Address& address) {
-    std::vector<AreaKey> out;
-    std::string house = search::normalize(address.house_number);
+/// The street and alley names a written street holds ("ngõ 12 Phố Huế": "pho hue", "12").
+std::pair<std::string, std::string> street_names(std::string_view written) {
     std::string alley;
     std::string street;
-    if (!address.street.empty()) {
-        const auto parsed = search::parse_address(address.street);
-        for (const auto& c : parsed.components) {
-            if (c.part == Part::alley && alley.empty()) {
-                alley = c.name;
-            } else if (street.empty() && c.part != Part::alley) {
-                street = c.name;
-            }
-        }
-        if (street.empty() && !alley.empty() && !search::is_number(alley)) {
-            street = alley;  // a named alley ("Kiệt Lê Lợi") is the place itself
-            alley.clear();
+    const auto parsed = search::parse_address(written);
+    for (const auto& c : parsed.components) {
+        if (c.part == Part::alley && alley.empty()) {
+            alley = c.name;
+        } else if (street.empty() && c.part != Part::alley) {
+            street = c.name;
         }
     }
+    if (street.empty() && !alley.empty() && !search::is_number(alley)) {
+        street = alley;  // a named alley ("Kiệt Lê Lợi") is the place itself
+        alley.clear();
+    }
+    return {std::move(street), std::move(alley)};
+}
+
+/// The areas a household is found under, with its house key in each. @p memo, when given,
+/// keeps the names of the written streets and hamlets seen (a village repeats them in every
+/// household).
+std::vector<AreaKey> area_keys(const Address& address, AreaNames* memo = nullptr) {
+    std::vector<AreaKey> out;
+    std::string house = search::normalize(address.house_number);
+    std::pair<std::string, std::string> parsed;
+    const std::pair<std::string, std::string>* names = &parsed;
+    if (!address.street.empty()) {
+        if (memo == nullptr) {
+            parsed = street_names(address.street);
+        } else {
+            auto it = memo->streets.find(address.street);
+            if (it == memo->streets.end()) {
+                it = memo->streets.emplace(address.street, street_names(address.street)).first;
+            }
+            names = &it->second;
+        }
+    }
+    const auto& [street, alley] = *names;
     // The alley belongs to the street: "số 7 ngõ 12 Phố Huế" is house "12 7" on Phố Huế, and
     // house "7" of its hamlet.
     if (!street.empty()) {
         out.push_back({kind_street, street, alley.empty() ? house : alley + " " + house});
     }
     if (!address.hamlet.empty()) {
-        out.push_back({kind_hamlet, place_name(address.hamlet), house});
+        if (memo == nullptr) {
+            out.push_back({kind_hamlet, place_name(address.hamlet), house});
+        } else {
+            auto it = memo->hamlets.find(address.hamlet);
+            if (it == memo->hamlets.end()) {
+                it = memo->hamlets.emplace(address.hamlet, place_name(address.hamlet)).first;
+            }
+            out.push_back({kind_hamlet, it->second, house});
+        }
     }
     return out;
 }
@@ -405,7 +432,7 @@ bool better(const SearchResult& a, const SearchResult& b) {
 // --- index entries -------------------------------------------------------------------------
 
 void SearchBatch::add(const Household& h, int sign) {
-    for (auto& area : area_keys(h.address)) {
+    for (auto& area : area_keys(h.address, &m_names)) {
         auto& delta = m_areas[area_key(area.kind, area.name, h.zone_id)];
         delta.count += sign;
         delta.lat_sum += std::int64_t{sign} * h.location.lat_e7;
@@ -444,6 +471,8 @@ void SearchBatch::finish(Vocabulary* vocabulary) {
         }
     }
     m_areas.clear();
+    m_names.streets.clear();
+    m_names.hamlets.clear();
 }
 
 std::shared_ptr<rocksdb::MergeOperator> area_merge_operator() {

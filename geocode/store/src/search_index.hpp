@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <rocksdb/db.h>
@@ -39,6 +40,12 @@ class Vocabulary;
 /// The search entries of one write batch. House entries go straight into the batch; area
 /// counters are summed per area and merged once by finish(), so a bulk import of thousands of
 /// households in one village writes one operand, not thousands.
+/// Names of written streets and hamlets, as area_keys() reads them: by the written text.
+struct AreaNames {
+    std::unordered_map<std::string, std::pair<std::string, std::string>> streets;  // street, alley
+    std::unordered_map<std::string, std::string> hamlets;
+};
+
 class SearchBatch {
 public:
     SearchBatch(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* family)
@@ -59,6 +66,7 @@ private:
     rocksdb::WriteBatch* m_batch;
     rocksdb::ColumnFamilyHandle* m_family;
     std::unordered_map<std::string, Delta> m_areas;  // by area key
+    AreaNames m_names;  // of this batch's addresses
 };
 
 /// Adds the counters of area entries; keeps the newest non-empty label.
