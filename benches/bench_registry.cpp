@@ -8,10 +8,14 @@
 //   DIACHI_BENCH_CSV         load the households of this CSV (`diachi sample households`) instead
 //                            of generating them: benches/peer_postgis.sh loads the same file
 //                            into PostGIS
+//   DIACHI_BENCH_ORDER       `random` (default): villages in the order drawn, anywhere in the
+//                            country; `commune`: the same kind of villages sorted by postcode, as
+//                            a national load made of commune or province files would come
 //
 // Households come in villages of 50..3,000 around random points inside communes (~100 m
 // spread), like the sample generator. BM_BulkImport loads them in batches of 200,000 (zone
-// lookup, code, unit, write of the record, code, spatial, external id and history entries;
+// lookup, code, unit, write of the record, code, cell, density, search, external id and history
+// entries;
 // batches that large are ingested as table files) and reports households per second and bytes
 // per household on disk after compaction. The others report the mean (timed
 // loop) and per-operation p50 / p90 / p99 (counters, ns).
@@ -19,12 +23,15 @@
 // Targets (issue #3): resolve p50 <= 3 us, p99 <= 20 us; reverse (nearest 1) p50 <= 10 us;
 // 27M households imported in <= 150 s; <= 100 bytes per household on disk.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -118,6 +125,36 @@ struct Bench {
         std::uniform_real_distribution<double> lng(102.14, 109.47);
         std::normal_distribution<double> spread(0.0, 0.0009);
         std::uniform_int_distribution<std::size_t> village(50, 3000);
+        const char* order = std::getenv("DIACHI_BENCH_ORDER");
+        const bool by_commune = order != nullptr && std::string_view(order) == "commune";
+        // For the commune order, every village is drawn first (centre, size), then sorted by
+        // postcode and centre.
+        struct Village {
+            std::uint32_t postcode;
+            LatLngE7 centre;
+            std::size_t size;
+        };
+        std::vector<Village> villages;
+        if (by_commune) {
+            for (std::size_t planned = registry->household_count(); planned < target;) {
+                LatLngE7 centre;
+                std::optional<std::uint32_t> postcode;
+                do {
+                    centre = LatLngE7::from_degrees(lat(rng), lng(rng)).value();
+                    if (const auto hit = zones->locate(centre)) {
+                        postcode = zones->zone(hit->zone).postcode;
+                    }
+                } while (!postcode);
+                const std::size_t size = std::min(village(rng), target - planned);
+                villages.push_back({*postcode, centre, size});
+                planned += size;
+            }
+            std::sort(villages.begin(), villages.end(), [](const Village& a, const Village& b) {
+                return std::tie(a.postcode, a.centre.lat_e7, a.centre.lng_e7) <
+                       std::tie(b.postcode, b.centre.lat_e7, b.centre.lng_e7);
+            });
+        }
+        std::size_t next_village = 0;
         std::vector<diachi::store::Registration> batch;
         std::vector<diachi::Result<diachi::store::Registered>> results;
         const auto start = std::chrono::steady_clock::now();
@@ -128,10 +165,19 @@ struct Bench {
         std::uint64_t serial = 0;
         while (n < target) {
             LatLngE7 centre;
-            do {
-                centre = LatLngE7::from_degrees(lat(rng), lng(rng)).value();
-            } while (!zones->locate(centre));
-            const std::size_t size = std::min(village(rng), target - n);
+            std::size_t size = 0;
+            if (by_commune) {
+                if (next_village == villages.size()) {
+                    break;  // points at sea were rejected: fewer than planned
+                }
+                centre = villages[next_village].centre;
+                size = villages[next_village++].size;
+            } else {
+                do {
+                    centre = LatLngE7::from_degrees(lat(rng), lng(rng)).value();
+                } while (!zones->locate(centre));
+                size = std::min(village(rng), target - n);
+            }
             for (std::size_t h = 0; h < size; ++h) {
                 diachi::store::Registration r;
                 r.location = LatLngE7::from_degrees(centre.lat_deg() + spread(rng),
@@ -145,7 +191,8 @@ struct Bench {
                 batch.push_back(std::move(r));
             }
             n += size;
-            if (batch.size() >= batch_size || n >= target) {
+            const bool last = by_commune && next_village == villages.size();
+            if (batch.size() >= batch_size || n >= target || last) {
                 registry->register_households(batch, &results);
                 batch.clear();
                 n = registry->household_count();  // points at sea were rejected
