@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -1484,6 +1485,10 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
     const std::int64_t lng = point.lng_e7 + detail::lng_offset_e7;
     constexpr int seed_shift = detail::cell_bits / 2;  // a cell is 2^12 units a side
     const DistanceFrom distance_from_point(point);
+    // The point's own cell of the cell index, read first; later rounds keep what it gave.
+    const std::uint32_t cell_lat = static_cast<std::uint32_t>(lat) >> seed_shift << seed_shift;
+    const std::uint32_t cell_lng = static_cast<std::uint32_t>(lng) >> seed_shift << seed_shift;
+    const std::uint64_t seed = detail::morton(cell_lat, cell_lng) >> detail::cell_bits;
     const auto take = [&](std::uint64_t cell, std::string_view value, double limit_m) {
         detail::for_each_in_cell(cell, value, [&](const detail::CellEntry& e) {
             const double d = distance_from_point(detail::location_of_morton(e.morton));
@@ -1502,7 +1507,9 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
             cursor.emplace(it.get());
         }
         cursor->scan(range, [&](std::uint64_t cell, std::string_view, std::string_view value) {
-            take(cell, value, limit_m);
+            if (cell != seed) {
+                take(cell, value, limit_m);
+            }
             return true;
         });
         m_impl->check(cursor->status(), "reading the cell index");
@@ -1515,9 +1522,15 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
         keys.clear();
         for (std::uint32_t row = row0; row <= row1; ++row) {
             for (std::uint32_t col = col0; col <= col1; ++col) {
-                keys.push_back(be64_key(detail::morton(row << seed_shift, col << seed_shift) >>
-                                        detail::cell_bits));
+                const std::uint64_t cell =
+                    detail::morton(row << seed_shift, col << seed_shift) >> detail::cell_bits;
+                if (cell != seed) {
+                    keys.push_back(be64_key(cell));
+                }
             }
+        }
+        if (keys.empty()) {
+            return;  // the box lies in the seed cell
         }
         key_slices.assign(keys.begin(), keys.end());
         std::vector<rocksdb::PinnableSlice> values(keys.size());
@@ -1538,9 +1551,6 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
 
     // First the point's own cell of the cell index, 2^12 units (~45 m) a side: one read. If its
     // k-th nearest is closer than the cell's nearest edge, nothing outside can beat it.
-    const std::uint32_t cell_lat = static_cast<std::uint32_t>(lat) >> seed_shift << seed_shift;
-    const std::uint32_t cell_lng = static_cast<std::uint32_t>(lng) >> seed_shift << seed_shift;
-    const std::uint64_t seed = detail::morton(cell_lat, cell_lng) >> detail::cell_bits;
     {
         rocksdb::PinnableSlice value;
         const auto status = m_impl->db->Get(rocksdb::ReadOptions(), m_impl->cf(cf_cells),
@@ -1550,6 +1560,7 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
             take(seed, value.ToStringView(), max_distance_m);
         }
     }
+    const std::vector<Candidate> in_seed = candidates;
     const double side = static_cast<double>(1 << seed_shift);
     const double inner_m =
         0.99 *
@@ -1577,7 +1588,10 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
         const std::uint32_t lat1 = clamp(lat + dlat, 2 * detail::lat_offset_e7);
         const std::uint32_t lng0 = clamp(lng - dlng, 2 * detail::lng_offset_e7);
         const std::uint32_t lng1 = clamp(lng + dlng, 2 * detail::lng_offset_e7);
+        // The seed cell's households within half_m, then the other cells'.
         candidates.clear();
+        std::copy_if(in_seed.begin(), in_seed.end(), std::back_inserter(candidates),
+                     [&](const Candidate& c) { return c.distance_m <= half_m; });
         // A few cells are point reads, which the Bloom filters answer at once for empty ones;
         // more are range scans.
         const std::uint32_t row0 = lat0 >> seed_shift;
