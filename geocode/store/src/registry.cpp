@@ -1560,7 +1560,6 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
             take(seed, value.ToStringView(), max_distance_m);
         }
     }
-    const std::vector<Candidate> in_seed = candidates;
     const double side = static_cast<double>(1 << seed_shift);
     const double inner_m =
         0.99 *
@@ -1576,6 +1575,10 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
                          nearest_first);
         half_m = std::max(candidates[k - 1].distance_m, 1.0);
         done = done || candidates[k - 1].distance_m <= inner_m;
+    }
+    std::vector<Candidate> in_seed;  // the seed cell's households, kept for the box rounds
+    if (!done) {
+        in_seed.swap(candidates);
     }
     while (!done) {
         half_m = std::min(half_m, max_distance_m);
