@@ -64,6 +64,12 @@ TEST(ZoneIndex, GeneratedGridIsExact) {
     EXPECT_EQ(index.zone(hit->zone).postcode, 43002U);
     ASSERT_EQ(index.with_postcode(43002).size(), 1U);
     EXPECT_EQ(index.find("Z0-1"), hit->zone);
+    for (std::uint32_t z = 0; z < index.size(); ++z) {
+        EXPECT_EQ(index.find(index.zone(z).id), z) << index.zone(z).id;
+    }
+    EXPECT_FALSE(index.find("Z0-10"));
+    EXPECT_FALSE(index.find("Z0-"));
+    EXPECT_FALSE(index.find(""));
     EXPECT_TRUE(index.covers(hit->zone, index.interior_point(hit->zone)));
 }
 
@@ -106,7 +112,13 @@ TEST(ZoneIndex, BadOutlinesAreNamed) {
     }
     auto twins = diachi::test::grid_zones(1, 2);
     twins[1].zone.id = twins[0].zone.id;
-    EXPECT_THROW(ZoneIndex{std::move(twins)}, std::invalid_argument);
+    try {
+        const ZoneIndex index(std::move(twins));
+        FAIL() << "no exception";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("'Z0-0': duplicate id"), std::string::npos)
+            << e.what();
+    }
     EXPECT_THROW(ZoneIndex(diachi::test::grid_zones(1, 1), {.edge_tolerance_m = 1000.0}),
                  std::invalid_argument);
 }
@@ -138,6 +150,9 @@ protected:
 TEST_F(NationalZones, EveryCommuneHasItsPostcode) {
     EXPECT_EQ(index->size(), 3321U);
     EXPECT_EQ(joined, 3321U);
+    for (std::uint32_t z = 0; z < index->size(); ++z) {
+        ASSERT_EQ(index->find(index->zone(z).id), z) << index->zone(z).id;
+    }
 }
 
 TEST_F(NationalZones, ReferencePointsFallInTheirCommunes) {

@@ -42,14 +42,10 @@ struct ZoneIndex::Impl {
     };
 
     std::vector<Shape> shapes;
-    /// Heterogeneous lookup: find() takes a string_view without building a std::string.
-    struct IdHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view id) const noexcept {
-            return std::hash<std::string_view>{}(id);
-        }
-    };
-    std::unordered_map<std::string, std::uint32_t, IdHash, std::equal_to<>> by_id;
+    /// Zone ids and their indexes, sorted by id. Every decoded household looks its commune up
+    /// here: a binary search over one contiguous array (short ids sit inside their strings)
+    /// stays in cache, where a hash map's scattered nodes missed it on most lookups.
+    std::vector<std::pair<std::string, std::uint32_t>> by_id;
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_postcode;
 
     std::int64_t cells_per_degree = 256;
@@ -294,6 +290,18 @@ void ZoneIndex::Impl::build(const std::vector<Zone>& zones, const ZoneIndexOptio
 
 ZoneIndex::ZoneIndex(std::vector<ZoneFeature> zones, ZoneIndexOptions options)
     : m_options(options), m_impl(std::make_unique<Impl>()) {
+    auto& by_id = m_impl->by_id;
+    by_id.reserve(zones.size());
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+        by_id.emplace_back(zones[i].zone.id, static_cast<std::uint32_t>(i));
+    }
+    std::sort(by_id.begin(), by_id.end());
+    const auto twice = std::adjacent_find(by_id.begin(), by_id.end(), [](const auto& a, const auto& b) {
+        return a.first == b.first;
+    });
+    if (twice != by_id.end()) {
+        throw std::invalid_argument("zone '" + twice->first + "': duplicate id");
+    }
     const double cell_m = 111'000.0 / std::max(1, options.cells_per_degree);
     if (options.cells_per_degree < 1 || options.cells_per_degree > 4096 ||
         !(options.edge_tolerance_m >= 0.0) || options.edge_tolerance_m > 400.0 ||
@@ -307,9 +315,6 @@ ZoneIndex::ZoneIndex(std::vector<ZoneFeature> zones, ZoneIndexOptions options)
     m_impl->shapes.reserve(zones.size());
     for (auto& feature : zones) {
         const auto index = static_cast<std::uint32_t>(m_zones.size());
-        if (!m_impl->by_id.emplace(feature.zone.id, index).second) {
-            throw std::invalid_argument("zone '" + feature.zone.id + "': duplicate id");
-        }
         Impl::Shape shape;
         GEOSWKBReader* reader = GEOSWKBReader_create_r(ctx);
         shape.geometry = GEOSWKBReader_read_r(
@@ -365,8 +370,12 @@ LatLngE7 ZoneIndex::interior_point(std::uint32_t index) const {
 Bounds ZoneIndex::bounds(std::uint32_t index) const { return m_impl->shapes.at(index).bounds; }
 
 std::optional<std::uint32_t> ZoneIndex::find(std::string_view id) const noexcept {
-    const auto it = m_impl->by_id.find(id);
-    if (it == m_impl->by_id.end()) {
+    const auto& by_id = m_impl->by_id;
+    const auto it = std::lower_bound(by_id.begin(), by_id.end(), id,
+                                     [](const auto& entry, std::string_view key) {
+                                         return std::string_view(entry.first) < key;
+                                     });
+    if (it == by_id.end() || it->first != id) {
         return std::nullopt;
     }
     return it->second;

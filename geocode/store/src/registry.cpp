@@ -835,25 +835,20 @@ void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access a
         return;
     }
     // Units are issued 1, 2, 3, ... and code entries are never deleted, so the cell's codes are
-    // units 1..n. Most cells hold one household: read units 1 and 2 in one MultiGet (adjacent
-    // keys share a data block, so it costs one block search, not two); only when unit 2 exists
-    // probe on with MultiGets of eight adjacent keys until the first miss.
+    // units 1..n. Most cells hold one household: read unit 1, then ask for unit 2, which the
+    // Bloom filter answers without a block search when it is missing (a MultiGet of both cost
+    // 40% more than one Get). Only when unit 2 exists probe on with MultiGets of eight adjacent
+    // keys until the first miss.
     const std::uint64_t base = code.key() & ~unit_mask;
-    {
-        const std::array<std::string, 2> keys{be64_key(base | 1), be64_key(base | 2)};
-        const std::array<rocksdb::Slice, 2> slices{keys[0], keys[1]};
-        std::array<rocksdb::PinnableSlice, 2> values;
-        std::array<rocksdb::Status, 2> statuses;
-        db->MultiGet(rocksdb::ReadOptions(), cf(cf_codes), 2, slices.data(), values.data(),
-                     statuses.data(), /*sorted_input=*/true);
-        for (std::uint64_t unit = 1; unit <= 2; ++unit) {
-            const auto& status = statuses[unit - 1];
-            if (status.IsNotFound()) {
-                return;
-            }
-            check(status, "reading a code");
-            visit(base | unit, values[unit - 1].ToStringView());
+    for (std::uint64_t unit = 1; unit <= 2; ++unit) {
+        rocksdb::PinnableSlice value;
+        const auto status =
+            db->Get(rocksdb::ReadOptions(), cf(cf_codes), be64_key(base | unit), &value);
+        if (status.IsNotFound()) {
+            return;
         }
+        check(status, "reading a code");
+        visit(base | unit, value.ToStringView());
     }
     constexpr std::size_t probe = 8;
     std::array<std::string, probe> keys;
