@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iterator>
 #include <mutex>
+#include <numbers>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -1489,8 +1490,9 @@ void Registry::reverse(LatLngE7 point, std::size_t k, double max_distance_m,
     // radians (under 0.4% for 50 km at 24 degrees north, Vietnam's far end). Then 0.99 times it
     // is a lower bound, which skips the haversine for entries and cells too far to count:
     // beyond the limit, or beyond the k-th nearest found so far. Elsewhere the bound is 0.
-    const double span_rad = max_distance_m / 6'371'008.8;
-    const double lat_rad = std::abs(point.lat_deg()) * 3.14159265358979323846 / 180;
+    constexpr double rad_per_deg = std::numbers::pi / 180;
+    const double span_rad = max_distance_m * e7_per_m / 1e7 * rad_per_deg;
+    const double lat_rad = std::abs(point.lat_deg()) * rad_per_deg;
     const bool planar_ok =
         lat_rad + span_rad < 1.5 && std::tan(lat_rad + span_rad) * span_rad <= 0.005;
     const double lower_bound_factor = planar_ok ? 0.99 / e7_per_m : 0.0;
