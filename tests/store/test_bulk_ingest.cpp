@@ -195,6 +195,59 @@ TEST_F(IngestTest, WhatAFileCannotHoldIsRefusedAndNothingIsWritten) {
     EXPECT_EQ(db.contents().at("full").at("k"), "base|1|2");
 }
 
+TEST_F(IngestTest, SeveralBatchesGoInAsTheyWouldOneAfterTheOther) {
+    // Writes to one key span the batches: a put in the first, merge operands in both, a put in
+    // the second over a merge in the first.
+    const auto first_of = [](TestDb& t, rocksdb::WriteBatch* batch) {
+        ASSERT_TRUE(batch->Put(t.handles[1], "a", "base").ok());
+        ASSERT_TRUE(batch->Merge(t.handles[1], "a", "x").ok());
+        ASSERT_TRUE(batch->Merge(t.handles[1], "b", "p").ok());
+        ASSERT_TRUE(batch->Put(t.handles[0], "k", "1").ok());
+    };
+    const auto second_of = [](TestDb& t, rocksdb::WriteBatch* batch) {
+        ASSERT_TRUE(batch->Merge(t.handles[1], "a", "y").ok());
+        ASSERT_TRUE(batch->Put(t.handles[1], "b", "reset").ok());
+        ASSERT_TRUE(batch->Delete(t.handles[0], "k").ok());
+        ASSERT_TRUE(batch->Put(t.handles[0], "m", "2").ok());
+    };
+    TestDb written(dir / "written");
+    TestDb ingested(dir / "ingested");
+    TestDb appended(dir / "appended");
+    for (const auto& batch_of : {+first_of, +second_of}) {
+        rocksdb::WriteBatch batch;
+        batch_of(written, &batch);
+        ASSERT_TRUE(written.db->Write(rocksdb::WriteOptions(), &batch).ok());
+    }
+    rocksdb::WriteBatch first;
+    rocksdb::WriteBatch second;
+    first_of(ingested, &first);
+    second_of(ingested, &second);
+    const rocksdb::WriteBatch* parts[] = {&first, &second};
+    const auto result = diachi::store::detail::ingest_batch(ingested.db.get(), parts,
+                                                            ingested.handles, ingested.scratch);
+    ASSERT_TRUE(result.ingested);
+    EXPECT_EQ(result.entries, 4U);  // a, b; k, m
+    EXPECT_EQ(ingested.contents(), written.contents());
+    EXPECT_EQ(written.contents().at("join").at("a"), "base+x+y");
+    EXPECT_EQ(written.contents().at("join").at("b"), "reset");
+    EXPECT_EQ(written.contents().at("default").count("k"), 0U);
+
+    // append_batch() makes one batch of the two, with the same effect.
+    rocksdb::WriteBatch one;
+    rocksdb::WriteBatch other;
+    first_of(appended, &one);
+    second_of(appended, &other);
+    diachi::store::detail::append_batch(other, appended.handles, &one);
+    EXPECT_EQ(one.Count(), 8U);
+    ASSERT_TRUE(appended.db->Write(rocksdb::WriteOptions(), &one).ok());
+    EXPECT_EQ(appended.contents(), written.contents());
+    // What it cannot carry is refused, not dropped.
+    rocksdb::WriteBatch ranged;
+    ASSERT_TRUE(ranged.DeleteRange(appended.handles[0], "a", "b").ok());
+    EXPECT_THROW(diachi::store::detail::append_batch(ranged, appended.handles, &one),
+                 std::runtime_error);
+}
+
 namespace {
 
 /// Opens the store at @p path read-only with every column family and calls @p use(db, handles).
@@ -270,9 +323,15 @@ TEST_F(IngestTest, AnIngestedRegistrationLeavesTheStoreAWriteWouldLeave) {
             r.address.house_number = std::to_string(i + 1);
             r.address.hamlet = "Thôn Liên Trì " + std::to_string(village + 1);
             r.source = "test";
-            // Batch 2 sends batch 1's first hundred again.
-            r.external_id = b == 2 && i < 100 ? "row-1-" + std::to_string(i)
-                                              : "row-" + std::to_string(b) + "-" + std::to_string(i);
+            // Batch 2 sends batch 1's first hundred again; batch 3 repeats its own first
+            // hundred rows at its end.
+            if (b == 2 && i < 100) {
+                r.external_id = "row-1-" + std::to_string(i);
+            } else if (b == 3 && i >= 500) {
+                r.external_id = "row-3-" + std::to_string(i - 500);
+            } else {
+                r.external_id = "row-" + std::to_string(b) + "-" + std::to_string(i);
+            }
             if (i % 3 == 0) {
                 r.personal.phone = "09123456" + std::to_string(10 + i % 90);
             }
@@ -292,12 +351,18 @@ TEST_F(IngestTest, AnIngestedRegistrationLeavesTheStoreAWriteWouldLeave) {
             for (const auto& result : out) {
                 ASSERT_TRUE(result) << result.error().message();
             }
+            // A row repeated within its batch gets the household of its first appearance.
+            for (std::size_t i = 500; &batch == &batches[3] && i < 600; ++i) {
+                EXPECT_FALSE(out[i]->created);
+                EXPECT_EQ(out[i]->household.id, out[i - 500]->household.id);
+                EXPECT_TRUE(out[i - 500]->created);
+            }
         }
-        EXPECT_EQ(registry.household_count(), 2300U);
+        EXPECT_EQ(registry.household_count(), 2200U);
         const auto check = registry.check();
         EXPECT_TRUE(check.ok()) << name << ": "
                                 << (check.problems.empty() ? "" : check.problems.front());
-        EXPECT_EQ(check.external_ids, 2300U);
+        EXPECT_EQ(check.external_ids, 2200U);
     }
     // The written store's codes are in its log; the ingested store's are not.
     EXPECT_GT(logged_codes(dir / "written"), 0U);

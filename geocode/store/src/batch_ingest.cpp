@@ -276,17 +276,20 @@ void remove_files(const std::vector<FamilyFile>& files) {
 
 }  // namespace
 
-IngestResult ingest_batch(rocksdb::DB* db, const rocksdb::WriteBatch& batch,
+IngestResult ingest_batch(rocksdb::DB* db, std::span<const rocksdb::WriteBatch* const> batches,
                           std::span<rocksdb::ColumnFamilyHandle* const> families,
                           const std::string& scratch_dir) {
     Collector collector;
-    check(batch.Iterate(&collector), "ingesting a batch: reading it");
+    for (const rocksdb::WriteBatch* batch : batches) {
+        check(batch->Iterate(&collector), "ingesting a batch: reading it");
+    }
     if (collector.unsupported) {
         return {};
     }
     static std::atomic<std::uint64_t> serial{0};
     const std::string stem = scratch_dir + "/" + std::to_string(serial++) + "-";
     std::vector<FamilyFile> files;
+    files.reserve(collector.by_family.size());  // no copies of the entries as it grows
     for (std::uint32_t id = 0; id < collector.by_family.size(); ++id) {
         if (collector.by_family[id].empty()) {
             continue;
@@ -335,6 +338,60 @@ IngestResult ingest_batch(rocksdb::DB* db, const rocksdb::WriteBatch& batch,
     result.ingested = true;
     result.files = files.size();
     return result;
+}
+
+void append_batch(const rocksdb::WriteBatch& from,
+                  std::span<rocksdb::ColumnFamilyHandle* const> families, rocksdb::WriteBatch* to) {
+    class Append : public rocksdb::WriteBatch::Handler {
+    public:
+        Append(std::span<rocksdb::ColumnFamilyHandle* const> families, rocksdb::WriteBatch* to)
+            : m_families(families), m_to(to) {}
+        rocksdb::Status PutCF(std::uint32_t family, const rocksdb::Slice& key,
+                              const rocksdb::Slice& value) override {
+            return m_to->Put(handle(family), key, value);
+        }
+        rocksdb::Status MergeCF(std::uint32_t family, const rocksdb::Slice& key,
+                                const rocksdb::Slice& value) override {
+            return m_to->Merge(handle(family), key, value);
+        }
+        rocksdb::Status DeleteCF(std::uint32_t family, const rocksdb::Slice& key) override {
+            return m_to->Delete(handle(family), key);
+        }
+        rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override {
+            return refuse("a single deletion");
+        }
+        rocksdb::Status DeleteRangeCF(std::uint32_t, const rocksdb::Slice&,
+                                      const rocksdb::Slice&) override {
+            return refuse("a range deletion");
+        }
+        rocksdb::Status PutBlobIndexCF(std::uint32_t, const rocksdb::Slice&,
+                                       const rocksdb::Slice&) override {
+            return refuse("a blob index");
+        }
+        rocksdb::Status PutEntityCF(std::uint32_t, const rocksdb::Slice&,
+                                    const rocksdb::Slice&) override {
+            return refuse("an entity");
+        }
+
+    private:
+        std::span<rocksdb::ColumnFamilyHandle* const> m_families;
+        rocksdb::WriteBatch* m_to;
+
+        rocksdb::ColumnFamilyHandle* handle(std::uint32_t id) const {
+            const auto it = std::find_if(m_families.begin(), m_families.end(),
+                                         [&](const auto* h) { return h->GetID() == id; });
+            if (it == m_families.end()) {
+                throw std::invalid_argument("appending a batch: unknown column family " +
+                                            std::to_string(id));
+            }
+            return *it;
+        }
+        static rocksdb::Status refuse(const char* what) {
+            return rocksdb::Status::NotSupported(std::string(what) + " is not appended");
+        }
+    };
+    Append append(families, to);
+    check(from.Iterate(&append), "appending a batch");
 }
 
 void clear_scratch(const std::string& scratch_dir) {

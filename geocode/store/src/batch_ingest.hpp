@@ -26,9 +26,11 @@ struct IngestResult {
     std::size_t entries = 0;  ///< entries written, after the writes to one key were combined
 };
 
-/// Writes @p batch into @p db as one table file per column family it names, through
+/// Writes @p batches (in their order, as if they were one batch) into @p db as one table file
+/// per column family they name, through
 /// @p scratch_dir (created when missing; the files are moved into the store), and ingests them
-/// atomically. The store then holds what db->Write(batch) would have left in it:
+/// atomically. The store then holds what writing the batches one after the other would have
+/// left in it:
 ///  - writes to one key combine in batch order: the last put or delete, then the merge operands
 ///    after it folded into it with the family's merge operator (operands alone are combined
 ///    with its partial merge);
@@ -44,9 +46,24 @@ struct IngestResult {
 /// @p families maps a column family id to its handle (every family the batch names).
 /// @throws std::runtime_error when a file cannot be written or the ingestion fails (nothing
 ///         of the batch is then in the store).
-IngestResult ingest_batch(rocksdb::DB* db, const rocksdb::WriteBatch& batch,
+IngestResult ingest_batch(rocksdb::DB* db, std::span<const rocksdb::WriteBatch* const> batches,
                           std::span<rocksdb::ColumnFamilyHandle* const> families,
                           const std::string& scratch_dir);
+
+/// ingest_batch() of one batch.
+inline IngestResult ingest_batch(rocksdb::DB* db, const rocksdb::WriteBatch& batch,
+                                 std::span<rocksdb::ColumnFamilyHandle* const> families,
+                                 const std::string& scratch_dir) {
+    const rocksdb::WriteBatch* one = &batch;
+    return ingest_batch(db, std::span(&one, 1), families, scratch_dir);
+}
+
+/// Appends the puts, merges and deletes of @p from to @p to; @p families maps a column family
+/// id to its handle.
+/// @throws std::runtime_error when @p from holds any other kind of write; std::invalid_argument
+///         when it names a family not in @p families.
+void append_batch(const rocksdb::WriteBatch& from,
+                  std::span<rocksdb::ColumnFamilyHandle* const> families, rocksdb::WriteBatch* to);
 
 /// Removes what an ingestion cut short left in @p scratch_dir (files never ingested).
 void clear_scratch(const std::string& scratch_dir);

@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <exception>
 #include <iterator>
 #include <mutex>
 #include <numbers>
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -1074,6 +1076,18 @@ Result<Place> Registry::where(LatLngE7 point) const {
 
 // --- households --------------------------------------------------------------------------------
 
+namespace {
+
+/// A registration of a batch that becomes a new household (register_households()).
+struct NewHousehold {
+    std::size_t row = 0;  ///< its index in the batch
+    const geography::Zone* zone = nullptr;
+    HouseholdCode code;
+    std::uint64_t id = 0;
+};
+
+}  // namespace
+
 void Registry::register_households(std::span<const Registration> registrations,
                                    std::vector<Result<Registered>>* out) {
     quiet_perf_context();
@@ -1111,9 +1125,6 @@ void Registry::register_households(std::span<const Registration> registrations,
         }
     }
 
-    rocksdb::WriteBatch batch;
-    detail::SearchBatch search(&batch, m_impl->cf(cf_search));
-    PlaceBatch places(&batch, m_impl->cf(cf_density), m_impl->cf(cf_cells));
     std::unordered_map<std::uint64_t, std::uint16_t> units;       // cell base -> last unit
     std::unordered_map<std::string, std::size_t> batch_external;  // key -> index in out
     std::unique_ptr<rocksdb::Iterator> codes;  // made by last_unit() when a cell is not new
@@ -1140,13 +1151,19 @@ void Registry::register_households(std::span<const Registration> registrations,
         }
         m_impl->last_units(std::move(bases), &units);
     }
-    const std::int64_t time = now_ms();
+
+    // First, in order, what becomes of each registration: an error, the household an import
+    // registered before, a repeat of an earlier row of this batch, or a new household with its
+    // id and code. Units and ids are handed out here, so the order of the batch decides them.
+    std::vector<std::optional<Result<Registered>>> results(registrations.size());
+    std::vector<std::pair<std::size_t, std::size_t>> repeats;  // (row, the row it repeats)
+    std::vector<NewHousehold> fresh;
+    fresh.reserve(registrations.size());
     std::uint64_t next_id = m_impl->next_id;
-    std::string value;
     for (std::size_t i = 0; i < registrations.size(); ++i) {
         const Registration& r = registrations[i];
         if (const Error e = check_registration(r); e.code != ErrorCode::ok) {
-            out->push_back(e);
+            results[i].emplace(e);
             continue;
         }
         if (const auto it = existing.find(i); it != existing.end()) {
@@ -1154,31 +1171,30 @@ void Registry::register_households(std::span<const Registration> registrations,
             if (!m_impl->read_household(it->second, Access::staff, &household)) {
                 throw std::runtime_error(m_impl->path + ": external id names a missing household");
             }
-            out->push_back(Registered{std::move(household), false});
+            results[i].emplace(Registered{std::move(household), false});
             continue;
         }
         if (!external_keys[i].empty()) {
-            if (const auto it = batch_external.find(external_keys[i]); it != batch_external.end()) {
-                const auto& first = (*out)[it->second];
-                out->push_back(first ? Result<Registered>(Registered{first->household, false})
-                                     : Result<Registered>(first.error()));
+            const auto [it, added] = batch_external.emplace(external_keys[i], i);
+            if (!added) {
+                repeats.emplace_back(i, it->second);
                 continue;
             }
-            batch_external.emplace(external_keys[i], out->size());
         }
         const auto& hit = *hits[i];
         if (!hit) {
-            out->push_back(hit.error());
+            results[i].emplace(hit.error());
             continue;
         }
         const geography::Zone& zone = index->zone(hit->zone);
         if (zone.postcode == 0) {
-            out->push_back(Error{ErrorCode::not_found, 0, 0, "the point's zone has no postcode"});
+            results[i].emplace(
+                Error{ErrorCode::not_found, 0, 0, "the point's zone has no postcode"});
             continue;
         }
         const auto base = HouseholdCode::from_grid(zone.postcode, r.location.grid_point(), 1);
         if (!base) {
-            out->push_back(base.error());
+            results[i].emplace(base.error());
             continue;
         }
         const std::uint64_t base_key = base->key() & ~unit_mask;
@@ -1187,49 +1203,117 @@ void Registry::register_households(std::span<const Registration> registrations,
             unit_it = units.emplace(base_key, m_impl->last_unit(&codes, base_key)).first;
         }
         if (unit_it->second >= HouseholdCode::max_unit) {
-            out->push_back(Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"});
+            results[i].emplace(
+                Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"});
             continue;
         }
         const auto unit = static_cast<std::uint16_t>(++unit_it->second);
-
-        Household h;
-        h.id = next_id++;
-        h.code = base->with_unit(unit);
-        h.location = r.location;
-        h.address = r.address;
-        h.zone_id = zone.id;
-        h.commune = zone.name;
-        h.province = zone.parent_name;
-        h.source = r.source;
-        h.external_id = r.external_id;
-        h.created_ms = h.updated_ms = time;
-        m_impl->put_household(&batch, h, nullptr, &search);
-        if (!r.personal.head_of_household.empty() || !r.personal.phone.empty()) {
-            detail::encode_personal(r.personal, &value);
-            m_impl->check(batch.Put(m_impl->cf(cf_personal), be64_key(h.id), value), "batching");
-            h.personal = r.personal;
-        }
-        places.add(h.location, h.id, h.code);
-        if (!external_keys[i].empty()) {
-            m_impl->check(batch.Put(m_impl->cf(cf_external), external_keys[i], be64_key(h.id)),
-                          "batching");
-        }
-        // The record holds the location; the event names the code it was given.
-        m_impl->append_history(&batch, h, HistoryAction::registered, r.actor,
-                               "code " + std::string(h.code.canonical().view()));
-        out->push_back(Registered{std::move(h), true});
+        fresh.push_back({i, &zone, base->with_unit(unit), next_id++});
     }
-    search.finish(&m_impl->vocabulary);
-    places.finish();
+
+    // Then the new households' entries, written into one batch per worker: two workers for a
+    // bulk batch (building the entries is about half of a bulk registration), one otherwise.
+    const bool bulk = m_impl->options.ingest_min_batch > 0 &&
+                      registrations.size() >= m_impl->options.ingest_min_batch;
+    const std::size_t workers = bulk && fresh.size() >= 2 ? 2 : 1;
+    std::vector<rocksdb::WriteBatch> batches(workers);
+    const std::int64_t time = now_ms();
+    const auto build = [&](std::size_t worker) {
+        rocksdb::WriteBatch& batch = batches[worker];
+        detail::SearchBatch search(&batch, m_impl->cf(cf_search));
+        PlaceBatch places(&batch, m_impl->cf(cf_density), m_impl->cf(cf_cells));
+        std::string value;
+        const std::size_t begin = fresh.size() * worker / workers;
+        const std::size_t end = fresh.size() * (worker + 1) / workers;
+        for (std::size_t f = begin; f < end; ++f) {
+            const NewHousehold& planned = fresh[f];
+            const Registration& r = registrations[planned.row];
+            Household h;
+            h.id = planned.id;
+            h.code = planned.code;
+            h.location = r.location;
+            h.address = r.address;
+            h.zone_id = planned.zone->id;
+            h.commune = planned.zone->name;
+            h.province = planned.zone->parent_name;
+            h.source = r.source;
+            h.external_id = r.external_id;
+            h.created_ms = h.updated_ms = time;
+            m_impl->put_household(&batch, h, nullptr, &search);
+            if (!r.personal.head_of_household.empty() || !r.personal.phone.empty()) {
+                detail::encode_personal(r.personal, &value);
+                m_impl->check(batch.Put(m_impl->cf(cf_personal), be64_key(h.id), value),
+                              "batching");
+                h.personal = r.personal;
+            }
+            places.add(h.location, h.id, h.code);
+            if (!external_keys[planned.row].empty()) {
+                m_impl->check(batch.Put(m_impl->cf(cf_external), external_keys[planned.row],
+                                        be64_key(h.id)),
+                              "batching");
+            }
+            // The record holds the location; the event names the code it was given.
+            m_impl->append_history(&batch, h, HistoryAction::registered, r.actor,
+                                   "code " + std::string(h.code.canonical().view()));
+            results[planned.row].emplace(Registered{std::move(h), true});
+        }
+        places.finish();
+        return search;  // its area counters, written below: they feed the shared vocabulary
+    };
+    std::vector<detail::SearchBatch> searches;
+    searches.reserve(workers);
+    if (workers == 1) {
+        searches.push_back(build(0));
+    } else {
+        std::optional<detail::SearchBatch> second;
+        std::exception_ptr failure;
+        std::thread helper([&] {
+            try {
+                second.emplace(build(1));
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        });
+        try {
+            searches.push_back(build(0));
+        } catch (...) {
+            helper.join();
+            throw;
+        }
+        helper.join();
+        if (failure) {
+            std::rethrow_exception(failure);
+        }
+        searches.push_back(std::move(*second));
+    }
+    for (auto& search : searches) {
+        search.finish(&m_impl->vocabulary);
+    }
+    for (const auto& [row, first] : repeats) {
+        const auto& earlier = *results[first];
+        results[row].emplace(earlier ? Result<Registered>(Registered{earlier->household, false})
+                                     : Result<Registered>(earlier.error()));
+    }
+    for (auto& result : results) {
+        out->push_back(std::move(*result));
+    }
+
     if (next_id != m_impl->next_id) {
-        m_impl->check(batch.Put(m_impl->cf(cf_default), key_next_id, be64_key(next_id)),
+        m_impl->check(batches.front().Put(m_impl->cf(cf_default), key_next_id, be64_key(next_id)),
                       "batching");
-        const bool bulk = m_impl->options.ingest_min_batch > 0 &&
-                          registrations.size() >= m_impl->options.ingest_min_batch;
-        if (!bulk || !detail::ingest_batch(m_impl->db, batch, m_impl->families,
-                                           m_impl->scratch_dir())
-                          .ingested) {
-            m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing households");
+        std::vector<const rocksdb::WriteBatch*> parts;
+        for (const auto& batch : batches) {
+            parts.push_back(&batch);
+        }
+        if (!bulk ||
+            !detail::ingest_batch(m_impl->db, parts, m_impl->families, m_impl->scratch_dir())
+                 .ingested) {
+            // One write, so that the batch stays all or nothing.
+            for (std::size_t w = 1; w < batches.size(); ++w) {
+                detail::append_batch(batches[w], m_impl->families, &batches.front());
+            }
+            m_impl->check(m_impl->db->Write(m_impl->write_options, &batches.front()),
+                          "writing households");
         }
         m_impl->generation.fetch_add(1, std::memory_order_release);
         m_impl->next_id = next_id;
