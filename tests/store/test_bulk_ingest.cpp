@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -245,6 +246,10 @@ TEST_F(IngestTest, SeveralBatchesGoInAsTheyWouldOneAfterTheOther) {
     rocksdb::WriteBatch ranged;
     ASSERT_TRUE(ranged.DeleteRange(appended.handles[0], "a", "b").ok());
     EXPECT_THROW(diachi::store::detail::append_batch(ranged, appended.handles, &one),
+                 std::runtime_error);
+    // So is a family it is not given.
+    const std::span<rocksdb::ColumnFamilyHandle* const> default_only(appended.handles.data(), 1);
+    EXPECT_THROW(diachi::store::detail::append_batch(other, default_only, &one),
                  std::runtime_error);
 }
 

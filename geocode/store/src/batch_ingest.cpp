@@ -348,14 +348,17 @@ void append_batch(const rocksdb::WriteBatch& from,
             : m_families(families), m_to(to) {}
         rocksdb::Status PutCF(std::uint32_t family, const rocksdb::Slice& key,
                               const rocksdb::Slice& value) override {
-            return m_to->Put(handle(family), key, value);
+            auto* h = handle(family);
+            return h != nullptr ? m_to->Put(h, key, value) : unknown(family);
         }
         rocksdb::Status MergeCF(std::uint32_t family, const rocksdb::Slice& key,
                                 const rocksdb::Slice& value) override {
-            return m_to->Merge(handle(family), key, value);
+            auto* h = handle(family);
+            return h != nullptr ? m_to->Merge(h, key, value) : unknown(family);
         }
         rocksdb::Status DeleteCF(std::uint32_t family, const rocksdb::Slice& key) override {
-            return m_to->Delete(handle(family), key);
+            auto* h = handle(family);
+            return h != nullptr ? m_to->Delete(h, key) : unknown(family);
         }
         rocksdb::Status SingleDeleteCF(std::uint32_t, const rocksdb::Slice&) override {
             return refuse("a single deletion");
@@ -380,11 +383,10 @@ void append_batch(const rocksdb::WriteBatch& from,
         rocksdb::ColumnFamilyHandle* handle(std::uint32_t id) const {
             const auto it = std::find_if(m_families.begin(), m_families.end(),
                                          [&](const auto* h) { return h->GetID() == id; });
-            if (it == m_families.end()) {
-                throw std::invalid_argument("appending a batch: unknown column family " +
-                                            std::to_string(id));
-            }
-            return *it;
+            return it != m_families.end() ? *it : nullptr;
+        }
+        static rocksdb::Status unknown(std::uint32_t id) {
+            return rocksdb::Status::InvalidArgument("unknown column family " + std::to_string(id));
         }
         static rocksdb::Status refuse(const char* what) {
             return rocksdb::Status::NotSupported(std::string(what) + " is not appended");

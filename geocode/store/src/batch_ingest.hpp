@@ -60,8 +60,8 @@ inline IngestResult ingest_batch(rocksdb::DB* db, const rocksdb::WriteBatch& bat
 
 /// Appends the puts, merges and deletes of @p from to @p to; @p families maps a column family
 /// id to its handle.
-/// @throws std::runtime_error when @p from holds any other kind of write; std::invalid_argument
-///         when it names a family not in @p families.
+/// @throws std::runtime_error when @p from holds any other kind of write, or names a family
+///         not in @p families (@p to may then hold part of @p from).
 void append_batch(const rocksdb::WriteBatch& from,
                   std::span<rocksdb::ColumnFamilyHandle* const> families, rocksdb::WriteBatch* to);
 
