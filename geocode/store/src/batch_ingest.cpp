@@ -3,17 +3,16 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
-#include <exception>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 #include <rocksdb/comparator.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/sst_file_writer.h>
+
+#include "run_both.hpp"
 
 namespace diachi::store::detail {
 namespace {
@@ -234,35 +233,19 @@ bool build_files(rocksdb::DB* db, std::vector<FamilyFile>* files) {
     });
     std::atomic<std::size_t> next{0};
     std::atomic<bool> combinable{true};
-    std::mutex failure_mutex;
-    std::exception_ptr failure;
     const auto work = [&] {
         for (std::size_t i = next++; i < queue.size() && combinable; i = next++) {
-            try {
-                if (!order(db, queue[i])) {
-                    combinable = false;
-                    return;
-                }
-                write_file(db, *queue[i]);
-            } catch (...) {
-                const std::lock_guard lock(failure_mutex);
-                if (!failure) {
-                    failure = std::current_exception();
-                }
+            if (!order(db, queue[i])) {
+                combinable = false;
                 return;
             }
+            write_file(db, *queue[i]);
         }
     };
-    std::thread helper;
     if (queue.size() > 1) {
-        helper = std::thread(work);
-    }
-    work();
-    if (helper.joinable()) {
-        helper.join();
-    }
-    if (failure) {
-        std::rethrow_exception(failure);
+        run_both(work, work);
+    } else {
+        work();
     }
     return combinable;
 }

@@ -6,14 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <exception>
 #include <iterator>
 #include <mutex>
 #include <numbers>
 #include <optional>
 #include <set>
 #include <stdexcept>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -32,6 +30,7 @@
 #include "cell_index.hpp"
 #include "codec_internal.hpp"
 #include "density_index.hpp"
+#include "run_both.hpp"
 #include "search_index.hpp"
 
 namespace diachi::store {
@@ -1078,30 +1077,6 @@ Result<Place> Registry::where(LatLngE7 point) const {
 
 namespace {
 
-/// Runs @p first on the calling thread and @p second on another, and waits for both; rethrows
-/// what either threw (the first's exception when both did).
-template <typename First, typename Second>
-void run_both(First&& first, Second&& second) {
-    std::exception_ptr failure;
-    std::thread helper([&] {
-        try {
-            second();
-        } catch (...) {
-            failure = std::current_exception();
-        }
-    });
-    try {
-        first();
-    } catch (...) {
-        helper.join();
-        throw;
-    }
-    helper.join();
-    if (failure) {
-        std::rethrow_exception(failure);
-    }
-}
-
 /// A registration of a batch that becomes a new household (register_households()).
 struct NewHousehold {
     std::size_t row = 0;  ///< its index in the batch
@@ -1183,7 +1158,7 @@ void Registry::register_households(std::span<const Registration> registrations,
         m_impl->last_units(std::move(bases), &units);
     };
     if (bulk) {
-        run_both(read_external, [&] { read_units(false); });
+        detail::run_both(read_external, [&] { read_units(false); });
     } else {
         read_external();
         read_units(true);
@@ -1301,7 +1276,8 @@ void Registry::register_households(std::span<const Registration> registrations,
     if (workers == 1) {
         searches[0].emplace(build(0));
     } else {
-        run_both([&] { searches[0].emplace(build(0)); }, [&] { searches[1].emplace(build(1)); });
+        detail::run_both([&] { searches[0].emplace(build(0)); },
+                         [&] { searches[1].emplace(build(1)); });
     }
     for (auto& search : searches) {
         search->finish(&m_impl->vocabulary);
