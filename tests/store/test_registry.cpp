@@ -110,6 +110,59 @@ TEST_F(RegistryTest, ResolveTheCodeOrEveryHouseholdInTheCell) {
     EXPECT_EQ(malformed.error().position, 5U);
 }
 
+TEST_F(RegistryTest, ACellListsEveryUnitHoweverItCame) {
+    // Unit 1 of a cell says while it is alone there, so that resolving the cell is one lookup.
+    // Each way a second unit comes must undo that: a later registration, a second row of the
+    // same batch, a move into the cell, a registration after an update. Written and ingested.
+    const auto cell = [&](const Household& h) {
+        const auto resolved = registry->resolve(h.code.with_unit(1).canonical().view());
+        std::vector<std::uint64_t> ids;
+        for (const auto& found : resolved.value().households) {
+            ids.push_back(found.id);
+        }
+        return ids;
+    };
+    using Ids = std::vector<std::uint64_t>;
+    for (const std::size_t ingest_min_batch : {std::size_t{0}, std::size_t{2}}) {
+        SCOPED_TRACE(ingest_min_batch == 0 ? "written" : "ingested");
+        diachi::store::RegistryOptions options;
+        options.ingest_min_batch = ingest_min_batch;
+        registry.reset();
+        registry = std::make_unique<Registry>(dir / "store", options);
+        const double lat = ingest_min_batch == 0 ? 20.22 : 20.32;
+        const auto point = [&](int i) { return at(lat + 0.003 * i, 105.82 + 0.004 * i); };
+        const Household a = add(point(0));
+        EXPECT_EQ(cell(a), Ids{a.id});
+        const std::array batch{at_point(point(0)), at_point(point(1)), at_point(point(1)),
+                               at_point(point(2))};
+        std::vector<diachi::Result<diachi::store::Registered>> out;
+        registry->register_households(batch, &out);
+        ASSERT_EQ(out.size(), 4U);
+        std::vector<Household> added;
+        for (const auto& r : out) {
+            added.push_back(r.value().household);
+        }
+        EXPECT_EQ(added[0].code, a.code.with_unit(2));
+        EXPECT_EQ(cell(a), (Ids{a.id, added[0].id}));
+        EXPECT_EQ(cell(added[1]), (Ids{added[1].id, added[2].id}));
+        EXPECT_EQ(cell(added[3]), Ids{added[3].id});
+        // A move into a cell of one.
+        const Household b = add(point(3));
+        const auto moved = registry->move(added[3].id, point(3), "tester").value();
+        EXPECT_EQ(moved.code, b.code.with_unit(2));
+        EXPECT_EQ(cell(b), (Ids{b.id, added[3].id}));
+        // An update, then a registration beside it.
+        const Household c = add(point(4));
+        diachi::store::Address address = c.address;
+        address.street = "Ngõ 4";
+        ASSERT_TRUE(registry->update_address(c.id, address, "tester"));
+        const Household d = add(point(4));
+        EXPECT_EQ(cell(c), (Ids{c.id, d.id}));
+        const auto report = registry->check();
+        EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
+    }
+}
+
 TEST_F(RegistryTest, AMovedHouseholdKeepsItsOldCode) {
     const Household a = add(at(20.21, 105.81));
     const auto moved = registry->move(a.id, at(20.37, 105.99), "tester");

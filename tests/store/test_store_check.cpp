@@ -375,7 +375,7 @@ TEST_P(OldFormatTest, IsUpgradedWhenOpenedWritable) {
     {
         RawStore raw(dir / "store");
         EXPECT_FALSE(raw.has("spatial"));
-        EXPECT_EQ(raw.get("default", "format"), "diachi-registry-6");
+        EXPECT_EQ(raw.get("default", "format"), "diachi-registry-7");
     }
     Registry registry(dir / "store", read_only);
     const auto report = registry.check();
@@ -422,12 +422,60 @@ TEST_F(OldFormatTest, AnUpgradeCutShortAfterTheDropEnds) {
     { Registry registry(dir / "store"); }
     {
         RawStore raw(dir / "store");
-        EXPECT_EQ(raw.get("default", "format"), "diachi-registry-6");
+        EXPECT_EQ(raw.get("default", "format"), "diachi-registry-7");
     }
     diachi::store::RegistryOptions read_only;
     read_only.read_only = true;
     const auto report = Registry(dir / "store", read_only).check();
     EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
+}
+
+TEST_F(OldFormatTest, AFormat6StoreIsServedAsItIsAndUpgradedInPlace) {
+    // Format 6 has no code_alone_bit: each cell's unit 1 is followed by a look for unit 2.
+    diachi::store::RegistryOptions read_only;
+    read_only.read_only = true;
+    std::vector<diachi::store::Household> households;
+    {
+        Registry registry(dir / "store", read_only);
+        for (const std::uint64_t id : ids) {
+            households.push_back(registry.get(id).value());
+        }
+    }
+    {
+        RawStore raw(dir / "store");
+        for (const auto& h : households) {
+            std::string entry = raw.get("codes", be64(h.code.key()));
+            entry[8] = static_cast<char>(diachi::store::detail::code_state(entry));
+            raw.put("codes", be64(h.code.key()), entry);
+        }
+        raw.put("default", "format", "diachi-registry-6");
+    }
+    const auto whole_cell = [](const Registry& registry, const diachi::store::Household& h) {
+        const auto resolved = registry.resolve(h.code.with_unit(1).canonical().view());
+        std::vector<std::uint64_t> found;
+        for (const auto& other : resolved.value().households) {
+            found.push_back(other.id);
+        }
+        return found;
+    };
+    {
+        Registry registry(dir / "store", read_only);
+        const auto report = registry.check();
+        EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
+        EXPECT_EQ(whole_cell(registry, households[5]), std::vector<std::uint64_t>{ids[5]});
+    }
+    {
+        Registry registry(dir / "store");
+        Registration beside;
+        beside.location = households[5].location;
+        beside.source = "test";
+        const auto added = registry.register_household(beside).value().household;
+        EXPECT_EQ(added.code, households[5].code.with_unit(2));
+        EXPECT_EQ(whole_cell(registry, households[5]), (std::vector<std::uint64_t>{ids[5], added.id}));
+        const auto report = registry.check();
+        EXPECT_TRUE(report.ok()) << (report.problems.empty() ? "" : report.problems.front());
+    }
+    EXPECT_EQ(RawStore(dir / "store").get("default", "format"), "diachi-registry-7");
 }
 
 TEST_F(StoreCheckTest, AGapInHistoryIsFound) {
@@ -442,6 +490,19 @@ TEST_F(StoreCheckTest, ACodeNamingNoHouseholdIsFound) {
         raw.put("codes", be64(from_be64(code) + 77), be64(999999) + std::string(1, '\0') + "junk");
     });
     EXPECT_TRUE(mentions(report, "names household 999999, which does not exist")) << report.problems.front();
+}
+
+TEST_F(StoreCheckTest, AUnitBesideOneMarkedAloneIsFound) {
+    diachi::store::RegistryOptions read_only;
+    read_only.read_only = true;
+    const std::uint64_t key = Registry(dir / "store", read_only).get(ids[5]).value().code.key();
+    ASSERT_EQ(key & 0x3FFF, 1U);
+    const auto report = damaged([&](RawStore& raw) {
+        const std::string entry = raw.get("codes", be64(key));
+        ASSERT_TRUE(diachi::store::detail::code_alone(entry));  // registered in a new cell
+        raw.put("codes", be64(key + 1), entry);                // a unit 2 beside it
+    });
+    EXPECT_TRUE(mentions(report, ": unit 1 of its cell is marked alone")) << report.problems.front();
 }
 
 TEST_F(StoreCheckTest, TwoHouseholdsOnOneCodeAreFound) {

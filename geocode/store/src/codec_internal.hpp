@@ -8,8 +8,9 @@
 //   default        "next_id" | "prefixes" | "format"     fixed64 | prefix table | format
 //   households     id (8)                                HouseholdCode::key() of its current code
 //   personal       id (8)                                head, phone
-//   codes          HouseholdCode::key() (8)              id (8), CodeState (1), and for the
-//                                                        current code the household record
+//   codes          HouseholdCode::key() (8)              id (8), CodeState and code_alone_bit
+//                                                        (1), and for the current code the
+//                                                        household record
 //   spatial        morton(lat, lng) (8), id (8)          HouseholdCode::key() (8)
 //   density        level, row, column                    counters (density_index.hpp)
 //   cells          morton >> 24 (8)                      the cell's households (cell_index.hpp)
@@ -27,11 +28,26 @@
 
 namespace diachi::store::detail {
 
-/// What a code's entry says about its household.
+/// What a code's entry says about its household: the low seven bits of the entry's ninth byte.
 enum class CodeState : std::uint8_t {
     current = 0,  ///< the household's code now
     moved = 1,    ///< the household had this code before it moved
 };
+
+/// The high bit of the same byte: this is unit 1 of its cell and no other unit of the cell
+/// has been issued, so resolving the cell's base code needs no look for unit 2. Set only on
+/// the entry a registration writes for a new cell; issuing unit 2 clears it. An entry without
+/// it says nothing (every entry of a format-6 store, or one rewritten by an update or a move).
+inline constexpr std::uint8_t code_alone_bit = 0x80;
+
+/// The state of a code entry of at least 9 bytes.
+[[nodiscard]] inline CodeState code_state(std::string_view entry) {
+    return static_cast<CodeState>(static_cast<std::uint8_t>(entry[8]) & ~code_alone_bit);
+}
+/// Whether a code entry of at least 9 bytes carries code_alone_bit.
+[[nodiscard]] inline bool code_alone(std::string_view entry) {
+    return (static_cast<std::uint8_t>(entry[8]) & code_alone_bit) != 0;
+}
 
 inline void put_be64(std::string* out, std::uint64_t v) {
     for (int shift = 56; shift >= 0; shift -= 8) {

@@ -97,14 +97,18 @@ constexpr std::string_view key_next_id = "next_id";
 constexpr std::string_view key_prefixes = "prefixes";
 constexpr std::string_view key_old_units = "old_units";
 constexpr std::string_view key_format = "format";
-constexpr std::string_view format_version = "diachi-registry-6";
+constexpr std::string_view format_version = "diachi-registry-7";
 // Format 3 lacks the density and cell indexes, format 4 the cell index; opening such a store
 // writable builds what it lacks from the legacy spatial family and moves it to format 5.
 // Format 5 has both and the spatial family still: opening it writable drops that family and
-// moves it to format 6. A read-only open of format 5 works (the family is ignored).
+// moves it to the current format. A read-only open of format 5 works (the family is ignored).
 constexpr std::string_view format_version_3 = "diachi-registry-3";
 constexpr std::string_view format_version_4 = "diachi-registry-4";
 constexpr std::string_view format_version_5 = "diachi-registry-5";
+// Format 7 adds detail::code_alone_bit to code entries. A format-6 store has none of them,
+// which only means that each of its cells is looked at for a unit 2: it is served as it is,
+// and opening it writable writes format 7.
+constexpr std::string_view format_version_6 = "diachi-registry-6";
 
 constexpr std::uint64_t unit_mask = 0x3FFF;  // the unit's bits in HouseholdCode::key()
 
@@ -142,9 +146,13 @@ std::string code_value(std::uint64_t id, CodeState state) {
 }
 
 /// The entry of a household's current code: its id, CodeState::current and the whole record,
-/// so that resolving a code is one lookup.
-void current_code_value(const Household& h, std::string* value, std::string* record) {
+/// so that resolving a code is one lookup. @p alone: the code is unit 1 of a cell with no
+/// other unit (detail::code_alone_bit).
+void current_code_value(const Household& h, bool alone, std::string* value, std::string* record) {
     *value = code_value(h.id, CodeState::current);
+    if (alone) {
+        (*value)[8] = static_cast<char>(detail::code_alone_bit);
+    }
     detail::encode_household(h, record);
     value->append(*record);
 }
@@ -243,6 +251,14 @@ std::string format_location(LatLngE7 p) {
 
 }  // namespace
 
+/// What a registration needs to know of a cell: the highest unit issued in it (0 when none)
+/// and, while its unit 1 carries detail::code_alone_bit, that entry, to be written again
+/// without the bit when the next unit is issued.
+struct CellUnits {
+    std::uint16_t last = 0;
+    std::string alone_first;
+};
+
 struct Registry::Impl {
     std::string path;
     RegistryOptions options;
@@ -328,14 +344,20 @@ struct Registry::Impl {
     [[nodiscard]] bool decode_current(std::string_view value, Access access, Household* out) const;
     /// The household of any code entry: decoded in place, or through its id for a moved code.
     [[nodiscard]] bool read_entry(std::string_view value, Access access, Household* out) const;
-    /// The highest unit issued in the cell of @p base (unit bits ignored), 0 when none.
-    /// @p it is created on first need (most cells are new and need none).
-    [[nodiscard]] std::uint16_t last_unit(std::unique_ptr<rocksdb::Iterator>* it,
-                                          std::uint64_t base) const;
+    /// The units of the cell of @p base (unit bits ignored). @p it is created on first need
+    /// (most cells are new and need none).
+    [[nodiscard]] CellUnits last_unit(std::unique_ptr<rocksdb::Iterator>* it,
+                                      std::uint64_t base) const;
     /// last_unit() of every cell of @p bases (unit bits ignored) missing from @p units, added
     /// to it; the cells' first units are read in one MultiGet.
     void last_units(std::vector<std::uint64_t> bases,
-                    std::unordered_map<std::uint64_t, std::uint16_t>* units) const;
+                    std::unordered_map<std::uint64_t, CellUnits>* units) const;
+    /// A cell whose last unit was @p cell.last is given its next unit: when its unit 1 was
+    /// alone, @p batch writes that entry again without detail::code_alone_bit.
+    void issue_next_unit(rocksdb::WriteBatch* batch, std::uint64_t base, CellUnits* cell) const;
+    /// The units of the cell of @p base, whose unit 1 has entry @p first.
+    [[nodiscard]] CellUnits cell_units(std::unique_ptr<rocksdb::Iterator>* it,
+                                       std::uint64_t base, std::string_view first) const;
     /// The highest unit in the cell of @p base, which holds unit 1.
     [[nodiscard]] std::uint16_t seek_last_unit(std::unique_ptr<rocksdb::Iterator>* it,
                                                std::uint64_t base) const;
@@ -347,9 +369,10 @@ struct Registry::Impl {
     void append_history(rocksdb::WriteBatch* batch, const Household& h, HistoryAction action,
                         std::string_view actor, std::string detail) const;
     /// Writes household @p h (its code entry, and its search entries when it is active);
-    /// @p before is its state before this change, whose search entries go.
+    /// @p before is its state before this change, whose search entries go. @p alone: its code
+    /// is unit 1 of a cell with no other unit (detail::code_alone_bit).
     void put_household(rocksdb::WriteBatch* batch, const Household& h, const Household* before,
-                       detail::SearchBatch* search) const;
+                       detail::SearchBatch* search, bool alone = false) const;
     /// put_household() for one change: its search entries written at once.
     void put_changed_household(rocksdb::WriteBatch* batch, const Household& h,
                                const Household& before) const;
@@ -538,15 +561,16 @@ void Registry::Impl::open() {
               "writing the format");
     } else {
         check(status, "reading the format");
-        const bool old_format =
-            value == format_version_3 || value == format_version_4 || value == format_version_5;
+        const bool old_format = value == format_version_3 || value == format_version_4 ||
+                                value == format_version_5 || value == format_version_6;
         if (old_format && !options.read_only && options.follower_dir.empty()) {
             upgrade(value);
             value = format_version;
         }
-        // Format 5 has every index this version reads: a read-only open serves it as it is.
+        // Formats 5 and 6 have every index this version reads: a read-only open serves them
+        // as they are.
         const bool readable = value == format_version ||
-                              (value == format_version_5 &&
+                              ((value == format_version_5 || value == format_version_6) &&
                                (options.read_only || !options.follower_dir.empty()));
         if (!readable) {
             throw std::runtime_error(path + ": not a registry of this version (format '" + value +
@@ -579,7 +603,7 @@ void Registry::Impl::open() {
 }
 
 void Registry::Impl::upgrade(std::string_view format) {
-    if (format != format_version_5) {
+    if (format == format_version_3 || format == format_version_4) {
         build_spatial_indexes(format == format_version_3, true);
         check(db->Put(write_options, cf(cf_default), key_format, format_version_5),
               "writing the format");
@@ -700,7 +724,7 @@ bool Registry::Impl::decode_current(std::string_view value, Access access, House
     if (value.size() < 9) {
         throw std::runtime_error(path + ": corrupt code entry");
     }
-    if (static_cast<CodeState>(value[8]) != CodeState::current) {
+    if (detail::code_state(value) != CodeState::current) {
         return false;
     }
     detail::decode_household(value.substr(9), out);
@@ -733,22 +757,46 @@ bool Registry::Impl::read_entry(std::string_view value, Access access, Household
            read_household(detail::get_be64(value), access, out);
 }
 
-std::uint16_t Registry::Impl::last_unit(std::unique_ptr<rocksdb::Iterator>* iterator,
-                                        std::uint64_t base) const {
+CellUnits Registry::Impl::last_unit(std::unique_ptr<rocksdb::Iterator>* iterator,
+                                    std::uint64_t base) const {
     // Most cells are new: a point lookup of unit 1 answers that through the Bloom filter, far
     // cheaper than positioning an iterator.
-    std::string ignored;
-    const auto first =
-        db->Get(rocksdb::ReadOptions(), cf(cf_codes), be64_key((base & ~unit_mask) | 1), &ignored);
-    if (first.IsNotFound()) {
-        return 0;
+    std::string first;
+    const auto status =
+        db->Get(rocksdb::ReadOptions(), cf(cf_codes), be64_key((base & ~unit_mask) | 1), &first);
+    if (status.IsNotFound()) {
+        return {};
     }
-    check(first, "reading codes");
-    return seek_last_unit(iterator, base);
+    check(status, "reading codes");
+    return cell_units(iterator, base, first);
+}
+
+CellUnits Registry::Impl::cell_units(std::unique_ptr<rocksdb::Iterator>* iterator,
+                                     std::uint64_t base, std::string_view first) const {
+    if (first.size() < 9) {
+        throw std::runtime_error(path + ": corrupt code entry");
+    }
+    // An alone unit 1 is the last unit: no seek needed.
+    if (detail::code_alone(first)) {
+        return CellUnits{1, std::string(first)};
+    }
+    return CellUnits{seek_last_unit(iterator, base), {}};
+}
+
+void Registry::Impl::issue_next_unit(rocksdb::WriteBatch* batch, std::uint64_t base,
+                                     CellUnits* cell) const {
+    if (!cell->alone_first.empty()) {
+        cell->alone_first[8] = static_cast<char>(
+            static_cast<std::uint8_t>(cell->alone_first[8]) & ~detail::code_alone_bit);
+        check(batch->Put(cf(cf_codes), be64_key((base & ~unit_mask) | 1), cell->alone_first),
+              "batching a code");
+        cell->alone_first.clear();
+    }
+    ++cell->last;
 }
 
 void Registry::Impl::last_units(std::vector<std::uint64_t> bases,
-                                std::unordered_map<std::uint64_t, std::uint16_t>* units) const {
+                                std::unordered_map<std::uint64_t, CellUnits>* units) const {
     for (auto& base : bases) {
         base &= ~unit_mask;
     }
@@ -771,10 +819,10 @@ void Registry::Impl::last_units(std::vector<std::uint64_t> bases,
     std::unique_ptr<rocksdb::Iterator> iterator;
     for (std::size_t i = 0; i < bases.size(); ++i) {
         if (statuses[i].IsNotFound()) {
-            units->emplace(bases[i], 0);
+            units->emplace(bases[i], CellUnits{});
         } else {
             check(statuses[i], "reading codes");
-            units->emplace(bases[i], seek_last_unit(&iterator, bases[i]));
+            units->emplace(bases[i], cell_units(&iterator, bases[i], values[i].ToStringView()));
         }
     }
 }
@@ -810,7 +858,7 @@ void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access a
             throw std::runtime_error(path + ": code entry names a missing household " +
                                      std::to_string(id));
         }
-        const auto state = static_cast<CodeState>(value[8]);
+        const auto state = detail::code_state(value);
         if (state == CodeState::moved) {
             notes->push_back("code " + std::string(HouseholdCode::from_key(key).display().view()) +
                              " belonged to household " + std::to_string(id) +
@@ -837,10 +885,11 @@ void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access a
         return;
     }
     // Units are issued 1, 2, 3, ... and code entries are never deleted, so the cell's codes are
-    // units 1..n. Most cells hold one household: read unit 1, then ask for unit 2, which the
-    // Bloom filter answers without a block search when it is missing (a MultiGet of both cost
-    // 40% more than one Get). Only when unit 2 exists probe on with MultiGets of eight adjacent
-    // keys until the first miss.
+    // units 1..n. Most cells hold one household, and their unit 1 says so (code_alone_bit):
+    // then it is the only read. Otherwise ask for unit 2, which the Bloom filter answers
+    // without a block search when it is missing (a MultiGet of both cost 40% more than one
+    // Get). Only when unit 2 exists probe on with MultiGets of eight adjacent keys until the
+    // first miss.
     const std::uint64_t base = code.key() & ~unit_mask;
     for (std::uint64_t unit = 1; unit <= 2; ++unit) {
         rocksdb::PinnableSlice value;
@@ -851,6 +900,9 @@ void Registry::Impl::lookup(const HouseholdCode& code, bool whole_cell, Access a
         }
         check(status, "reading a code");
         visit(base | unit, value.ToStringView());
+        if (unit == 1 && detail::code_alone(value.ToStringView())) {
+            return;
+        }
     }
     constexpr std::size_t probe = 8;
     std::array<std::string, probe> keys;
@@ -956,7 +1008,8 @@ void Registry::Impl::put_changed_household(rocksdb::WriteBatch* batch, const Hou
 }
 
 void Registry::Impl::put_household(rocksdb::WriteBatch* batch, const Household& h,
-                                   const Household* before, detail::SearchBatch* search) const {
+                                   const Household* before, detail::SearchBatch* search,
+                                   bool alone) const {
     if (before != nullptr && before->status == HouseholdStatus::active) {
         search->add(*before, -1);
     }
@@ -965,7 +1018,7 @@ void Registry::Impl::put_household(rocksdb::WriteBatch* batch, const Household& 
     }
     std::string value;
     std::string record;
-    current_code_value(h, &value, &record);
+    current_code_value(h, alone, &value, &record);
     check(batch->Put(cf(cf_codes), be64_key(h.code.key()), value), "batching a household");
     check(batch->Put(cf(cf_households), be64_key(h.id), be64_key(h.code.key())),
           "batching a household");
@@ -1138,7 +1191,7 @@ void Registry::register_households(std::span<const Registration> registrations,
     // time). Run one after the other, the rows found registered before need neither; run side
     // by side, every row is located.
     std::vector<std::optional<Result<geography::ZoneHit>>> hits(registrations.size());
-    std::unordered_map<std::uint64_t, std::uint16_t> units;  // cell base -> last unit
+    std::unordered_map<std::uint64_t, CellUnits> units;  // by cell base
     const auto read_units = [&](bool skip_known) {
         std::vector<std::uint64_t> bases;
         bases.reserve(registrations.size());
@@ -1173,6 +1226,7 @@ void Registry::register_households(std::span<const Registration> registrations,
     std::vector<std::pair<std::size_t, std::size_t>> repeats;  // (row, the row it repeats)
     std::vector<NewHousehold> fresh;
     fresh.reserve(registrations.size());
+    rocksdb::WriteBatch first_units;  // unit 1 entries that lose code_alone_bit
     std::uint64_t next_id = m_impl->next_id;
     for (std::size_t i = 0; i < registrations.size(); ++i) {
         const Registration& r = registrations[i];
@@ -1216,13 +1270,13 @@ void Registry::register_households(std::span<const Registration> registrations,
         if (unit_it == units.end()) {
             unit_it = units.emplace(base_key, m_impl->last_unit(&codes, base_key)).first;
         }
-        if (unit_it->second >= HouseholdCode::max_unit) {
+        if (unit_it->second.last >= HouseholdCode::max_unit) {
             results[i].emplace(
                 Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"});
             continue;
         }
-        const auto unit = static_cast<std::uint16_t>(++unit_it->second);
-        fresh.push_back({i, &zone, base->with_unit(unit), next_id++});
+        m_impl->issue_next_unit(&first_units, base_key, &unit_it->second);
+        fresh.push_back({i, &zone, base->with_unit(unit_it->second.last), next_id++});
     }
 
     // Then the new households' entries, written into one batch per worker: two workers for a
@@ -1251,7 +1305,9 @@ void Registry::register_households(std::span<const Registration> registrations,
             h.source = r.source;
             h.external_id = r.external_id;
             h.created_ms = h.updated_ms = time;
-            m_impl->put_household(&batch, h, nullptr, &search);
+            // Unit 1 of a cell that no other row of the batch adds to is alone in it.
+            const bool alone = h.code.unit() == 1 && units.at(h.code.key() & ~unit_mask).last == 1;
+            m_impl->put_household(&batch, h, nullptr, &search, alone);
             if (!r.personal.head_of_household.empty() || !r.personal.phone.empty()) {
                 detail::encode_personal(r.personal, &value);
                 m_impl->check(batch.Put(m_impl->cf(cf_personal), be64_key(h.id), value),
@@ -1298,12 +1354,15 @@ void Registry::register_households(std::span<const Registration> registrations,
         for (const auto& batch : batches) {
             parts.push_back(&batch);
         }
+        if (first_units.Count() > 0) {
+            parts.push_back(&first_units);
+        }
         if (!bulk ||
             !detail::ingest_batch(m_impl->db, parts, m_impl->families, m_impl->scratch_dir())
                  .ingested) {
             // One write, so that the batch stays all or nothing.
-            for (std::size_t w = 1; w < batches.size(); ++w) {
-                detail::append_batch(batches[w], m_impl->families, &batches.front());
+            for (std::size_t w = 1; w < parts.size(); ++w) {
+                detail::append_batch(*parts[w], m_impl->families, &batches.front());
             }
             m_impl->check(m_impl->db->Write(m_impl->write_options, &batches.front()),
                           "writing households");
@@ -1889,11 +1948,12 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     const bool same_cell = (base->key() & ~unit_mask) == (old_code.key() & ~unit_mask);
     if (!same_cell) {
         std::unique_ptr<rocksdb::Iterator> codes;
-        const std::uint16_t last = m_impl->last_unit(&codes, base->key());
-        if (last >= HouseholdCode::max_unit) {
+        CellUnits cell = m_impl->last_unit(&codes, base->key());
+        if (cell.last >= HouseholdCode::max_unit) {
             return Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"};
         }
-        h.code = base->with_unit(static_cast<std::uint16_t>(last + 1));
+        m_impl->issue_next_unit(&batch, base->key(), &cell);
+        h.code = base->with_unit(cell.last);
         m_impl->check(batch.Put(m_impl->cf(cf_codes), be64_key(old_code.key()),
                                 code_value(id, CodeState::moved)),
                       "batching");
@@ -2127,7 +2187,7 @@ StoreCheck Registry::check() const {
         if (!get(cf_codes, code_key, &value)) {
             return problem(name + ": its code " + code_text(detail::get_be64(code_key)) + " has no code entry");
         }
-        if (value.size() < 9 || detail::get_be64(value) != id || static_cast<CodeState>(value[8]) != CodeState::current) {
+        if (value.size() < 9 || detail::get_be64(value) != id || detail::code_state(value) != CodeState::current) {
             return problem(name + ": the entry of its code " + code_text(detail::get_be64(code_key)) +
                            " names another household or is not current");
         }
@@ -2187,7 +2247,9 @@ StoreCheck Registry::check() const {
         }
     });
 
-    // Every code entry names a household that exists; a moved-from code, one that has moved on.
+    // Every code entry names a household that exists; a moved-from code, one that has moved on;
+    // a unit 1 marked alone has no other unit in its cell.
+    std::optional<std::uint64_t> alone_cell;
     iterate(cf_codes, [&](std::string_view key, std::string_view entry) {
         ++report.codes;
         if (key.size() != 8 || entry.size() < 9) {
@@ -2195,7 +2257,19 @@ StoreCheck Registry::check() const {
                            " bytes");
         }
         const std::uint64_t id = detail::get_be64(entry);
-        const auto state = static_cast<CodeState>(entry[8]);
+        const auto state = detail::code_state(entry);
+        // Keys come in order, so a cell's units follow its unit 1.
+        const std::uint64_t code_key = detail::get_be64(key);
+        if (alone_cell && *alone_cell == (code_key & ~unit_mask)) {
+            problem("code " + code_text(code_key) + ": unit 1 of its cell is marked alone");
+        }
+        alone_cell.reset();
+        if (detail::code_alone(entry)) {
+            if ((code_key & unit_mask) != 1 || state != CodeState::current) {
+                problem("code " + code_text(code_key) + ": marked alone, but not the current code of unit 1");
+            }
+            alone_cell = code_key & ~unit_mask;
+        }
         if (!get(cf_households, be64_key(id), &other)) {
             return problem("code " + code_text(detail::get_be64(key)) + ": names household " + std::to_string(id) +
                            ", which does not exist");
