@@ -506,6 +506,13 @@ void Registry::Impl::open() {
     for (const char* family : family_names) {
         descriptors.emplace_back(family, family_options);
     }
+    // Resolve finds a code's ~100-byte record through the hash index of its block, which names
+    // a restart point, then steps to the key: with a restart point every 4 entries (not 16),
+    // it steps through a quarter as many. Resolve p50 5% lower for 0.6 more bytes per
+    // household at 1M (97.8 against 97.2); the other families grew more than they gained.
+    rocksdb::BlockBasedTableOptions codes_table = table;
+    codes_table.block_restart_interval = 4;
+    descriptors[cf_codes].options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(codes_table));
     descriptors[cf_search].options.merge_operator = detail::area_merge_operator();
     // Every registration adds one operand to its areas' counters: fold them in the memtable as
     // they come, so that reads never merge long chains.
