@@ -156,6 +156,7 @@ struct Bench {
         }
         std::size_t next_village = 0;
         std::vector<diachi::store::Registration> batch;
+        batch.reserve(batch_size + 3000);  // a batch ends after the village that fills it
         std::vector<diachi::Result<diachi::store::Registered>> results;
         const auto start = std::chrono::steady_clock::now();
         std::size_t n = registry->household_count();

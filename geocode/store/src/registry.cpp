@@ -30,6 +30,7 @@
 #include "cell_index.hpp"
 #include "codec_internal.hpp"
 #include "density_index.hpp"
+#include "multi_get.hpp"
 #include "run_both.hpp"
 #include "search_index.hpp"
 
@@ -279,6 +280,10 @@ struct Registry::Impl {
     using PrefixMap = std::unordered_map<std::uint32_t, std::unordered_set<std::string>>;
     std::shared_ptr<const PrefixMap> prefix_provinces = std::make_shared<const PrefixMap>();
     std::uint64_t next_id = 1;
+    /// Bytes of write batch per new household in the last bulk registration, to size the next
+    /// one's batches at once: grown by doubling, a bulk batch was copied about twice over into
+    /// fresh pages. Reserving too much costs little: pages never written are never faulted in.
+    std::size_t bulk_bytes_per_row = 512;
     /// Counts the writes (see Registry::generation()).
     std::atomic<std::uint64_t> generation{0};
     /// Change listeners by handle; called under write_mutex, after the write.
@@ -819,19 +824,17 @@ void Registry::Impl::last_units(std::vector<std::uint64_t> bases,
         keys.push_back(be64_key(base | 1));
     }
     const std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-    std::vector<rocksdb::PinnableSlice> values(keys.size());
-    std::vector<rocksdb::Status> statuses(keys.size());
-    db->MultiGet(rocksdb::ReadOptions(), cf(cf_codes), keys.size(), slices.data(), values.data(),
-                 statuses.data(), /*sorted_input=*/true);
+    units->reserve(units->size() + bases.size());
     std::unique_ptr<rocksdb::Iterator> iterator;
-    for (std::size_t i = 0; i < bases.size(); ++i) {
-        if (statuses[i].IsNotFound()) {
-            units->emplace(bases[i], CellUnits{});
-        } else {
-            check(statuses[i], "reading codes");
-            units->emplace(bases[i], cell_units(&iterator, bases[i], values[i].ToStringView()));
-        }
-    }
+    detail::multi_get(db, cf(cf_codes), slices, /*sorted=*/true,
+                      [&](std::size_t i, const rocksdb::Status& status, std::string_view value) {
+                          if (status.IsNotFound()) {
+                              units->emplace(bases[i], CellUnits{});
+                          } else {
+                              check(status, "reading codes");
+                              units->emplace(bases[i], cell_units(&iterator, bases[i], value));
+                          }
+                      });
 }
 
 std::uint16_t Registry::Impl::seek_last_unit(std::unique_ptr<rocksdb::Iterator>* iterator,
@@ -1143,6 +1146,7 @@ struct NewHousehold {
     const geography::Zone* zone = nullptr;
     HouseholdCode code;
     std::uint64_t id = 0;
+    const CellUnits* cell = nullptr;  ///< its cell's units once the whole batch is decided
 };
 
 }  // namespace
@@ -1151,8 +1155,10 @@ void Registry::register_households(std::span<const Registration> registrations,
                                    std::vector<Result<Registered>>* out) {
     quiet_perf_context();
     m_impl->require_writable();
-    out->clear();
-    out->reserve(registrations.size());
+    // One result per row, filled in place (a vector of 200,000 households built beside it and
+    // moved over was fresh memory twice per bulk batch). A caller that keeps @p out across
+    // batches reuses its memory.
+    out->assign(registrations.size(), Result<Registered>(Registered{}));
     const auto index = m_impl->zone_snapshot();
     std::lock_guard lock(m_impl->write_mutex);
 
@@ -1180,17 +1186,14 @@ void Registry::register_households(std::span<const Registration> registrations,
         for (const std::size_t i : asked) {
             slices.emplace_back(external_keys[i]);
         }
-        std::vector<rocksdb::PinnableSlice> found(asked.size());
-        std::vector<rocksdb::Status> statuses(asked.size());
-        m_impl->db->MultiGet(rocksdb::ReadOptions(), m_impl->cf(cf_external), asked.size(),
-                             slices.data(), found.data(), statuses.data());
-        for (std::size_t k = 0; k < asked.size(); ++k) {
-            if (statuses[k].ok() && found[k].size() == 8) {
-                existing.emplace(asked[k], detail::get_be64(found[k].ToStringView()));
-            } else if (!statuses[k].ok() && !statuses[k].IsNotFound()) {
-                m_impl->check(statuses[k], "reading external ids");
-            }
-        }
+        detail::multi_get(m_impl->db, m_impl->cf(cf_external), slices, /*sorted=*/false,
+                          [&](std::size_t k, const rocksdb::Status& status, std::string_view found) {
+                              if (status.ok() && found.size() == 8) {
+                                  existing.emplace(asked[k], detail::get_be64(found));
+                              } else if (!status.ok() && !status.IsNotFound()) {
+                                  m_impl->check(status, "reading external ids");
+                              }
+                          });
     };
 
     // The zone of each registration, and the last unit of each cell they fall in, its unit 1
@@ -1198,7 +1201,7 @@ void Registry::register_households(std::span<const Registration> registrations,
     // time). Run one after the other, the rows found registered before need neither; run side
     // by side, every row is located.
     std::vector<std::optional<Result<geography::ZoneHit>>> hits(registrations.size());
-    std::unordered_map<std::uint64_t, CellUnits> units;  // by cell base
+    std::unordered_map<std::uint64_t, CellUnits> units;  // by cell base; its nodes never move
     const auto read_units = [&](bool skip_known) {
         std::vector<std::uint64_t> bases;
         bases.reserve(registrations.size());
@@ -1229,7 +1232,7 @@ void Registry::register_households(std::span<const Registration> registrations,
     // First, in order, what becomes of each registration: an error, the household an import
     // registered before, a repeat of an earlier row of this batch, or a new household with its
     // id and code. Units and ids are handed out here, so the order of the batch decides them.
-    std::vector<std::optional<Result<Registered>>> results(registrations.size());
+    std::vector<Result<Registered>>& results = *out;
     std::vector<std::pair<std::size_t, std::size_t>> repeats;  // (row, the row it repeats)
     std::vector<NewHousehold> fresh;
     fresh.reserve(registrations.size());
@@ -1238,7 +1241,7 @@ void Registry::register_households(std::span<const Registration> registrations,
     for (std::size_t i = 0; i < registrations.size(); ++i) {
         const Registration& r = registrations[i];
         if (const Error e = check_registration(r); e.code != ErrorCode::ok) {
-            results[i].emplace(e);
+            results[i] = e;
             continue;
         }
         if (const auto it = existing.find(i); it != existing.end()) {
@@ -1246,7 +1249,7 @@ void Registry::register_households(std::span<const Registration> registrations,
             if (!m_impl->read_household(it->second, Access::staff, &household)) {
                 throw std::runtime_error(m_impl->path + ": external id names a missing household");
             }
-            results[i].emplace(Registered{std::move(household), false});
+            results[i] = Registered{std::move(household), false};
             continue;
         }
         if (!external_keys[i].empty()) {
@@ -1258,18 +1261,17 @@ void Registry::register_households(std::span<const Registration> registrations,
         }
         const auto& hit = *hits[i];
         if (!hit) {
-            results[i].emplace(hit.error());
+            results[i] = hit.error();
             continue;
         }
         const geography::Zone& zone = index->zone(hit->zone);
         if (zone.postcode == 0) {
-            results[i].emplace(
-                Error{ErrorCode::not_found, 0, 0, "the point's zone has no postcode"});
+            results[i] = Error{ErrorCode::not_found, 0, 0, "the point's zone has no postcode"};
             continue;
         }
         const auto base = HouseholdCode::from_grid(zone.postcode, r.location.grid_point(), 1);
         if (!base) {
-            results[i].emplace(base.error());
+            results[i] = base.error();
             continue;
         }
         const std::uint64_t base_key = base->key() & ~unit_mask;
@@ -1278,18 +1280,22 @@ void Registry::register_households(std::span<const Registration> registrations,
             unit_it = units.emplace(base_key, m_impl->last_unit(&codes, base_key)).first;
         }
         if (unit_it->second.last >= HouseholdCode::max_unit) {
-            results[i].emplace(
-                Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"});
+            results[i] = Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"};
             continue;
         }
         m_impl->issue_next_unit(&first_units, base_key, &unit_it->second);
-        fresh.push_back({i, &zone, base->with_unit(unit_it->second.last), next_id++});
+        fresh.push_back(
+            {i, &zone, base->with_unit(unit_it->second.last), next_id++, &unit_it->second});
     }
 
     // Then the new households' entries, written into one batch per worker: two workers for a
     // bulk batch (building the entries is about half of a bulk registration), one otherwise.
     const std::size_t workers = bulk && fresh.size() >= 2 ? 2 : 1;
-    std::vector<rocksdb::WriteBatch> batches(workers);
+    std::vector<rocksdb::WriteBatch> batches;
+    for (std::size_t w = 0; w < workers; ++w) {
+        const std::size_t rows = fresh.size() * (w + 1) / workers - fresh.size() * w / workers;
+        batches.emplace_back(bulk ? rows * m_impl->bulk_bytes_per_row * 9 / 8 : 0);
+    }
     const std::int64_t time = now_ms();
     const auto build = [&](std::size_t worker) {
         rocksdb::WriteBatch& batch = batches[worker];
@@ -1313,7 +1319,7 @@ void Registry::register_households(std::span<const Registration> registrations,
             h.external_id = r.external_id;
             h.created_ms = h.updated_ms = time;
             // Unit 1 of a cell that no other row of the batch adds to is alone in it.
-            const bool alone = h.code.unit() == 1 && units.at(h.code.key() & ~unit_mask).last == 1;
+            const bool alone = h.code.unit() == 1 && planned.cell->last == 1;
             m_impl->put_household(&batch, h, nullptr, &search, alone);
             if (!r.personal.head_of_household.empty() || !r.personal.phone.empty()) {
                 detail::encode_personal(r.personal, &value);
@@ -1330,7 +1336,7 @@ void Registry::register_households(std::span<const Registration> registrations,
             // The record holds the location; the event names the code it was given.
             m_impl->append_history(&batch, h, HistoryAction::registered, r.actor,
                                    "code " + std::string(h.code.canonical().view()));
-            results[planned.row].emplace(Registered{std::move(h), true});
+            results[planned.row] = Registered{std::move(h), true};
         }
         places.finish();
         return search;  // its area counters, written below: they feed the shared vocabulary
@@ -1345,13 +1351,17 @@ void Registry::register_households(std::span<const Registration> registrations,
     for (auto& search : searches) {
         search->finish(&m_impl->vocabulary);
     }
-    for (const auto& [row, first] : repeats) {
-        const auto& earlier = *results[first];
-        results[row].emplace(earlier ? Result<Registered>(Registered{earlier->household, false})
-                                     : Result<Registered>(earlier.error()));
+    if (bulk && !fresh.empty()) {
+        std::size_t bytes = 0;
+        for (const auto& batch : batches) {
+            bytes += batch.GetDataSize();
+        }
+        m_impl->bulk_bytes_per_row = bytes / fresh.size();
     }
-    for (auto& result : results) {
-        out->push_back(std::move(*result));
+    for (const auto& [row, first] : repeats) {
+        const auto& earlier = results[first];
+        results[row] = earlier ? Result<Registered>(Registered{earlier->household, false})
+                               : Result<Registered>(earlier.error());
     }
 
     if (next_id != m_impl->next_id) {
