@@ -66,7 +66,6 @@ public:
             by_family[id].reserve(m_counts[id]);
         }
         m_counting = false;
-        unsupported = false;
     }
 
     rocksdb::Status PutCF(std::uint32_t family, const rocksdb::Slice& key,
