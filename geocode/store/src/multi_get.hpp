@@ -15,7 +15,7 @@
 namespace diachi::store::detail {
 
 /// Keys per MultiGet call. One call for a whole batch grew RocksDB's per-key contexts one
-/// reallocation at a time into fresh pages (about a sixth of a bulk import's page faults);
+/// reallocation at a time into fresh pages (an eighth of a bulk import's page faults);
 /// chunks of this size reuse the same few arrays and stay in the CPU's caches.
 inline constexpr std::size_t multi_get_chunk = 256;
 
