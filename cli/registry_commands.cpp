@@ -189,6 +189,11 @@ int run_import(std::span<const std::string_view> words) {
     auto last = std::chrono::steady_clock::now();
     const auto report_progress = [&](const store::ImportProgress& p) {
         const auto now = std::chrono::steady_clock::now();
+        if (p.merging && progress_mode != "none") {
+            std::cerr << "all " << p.rows << " rows committed; merging the new store's files"
+                      << std::endl;
+            return;
+        }
         if (progress_mode == "none" ||
             (progress_mode == "timed" && now - last < std::chrono::seconds(1))) {
             return;

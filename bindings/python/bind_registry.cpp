@@ -52,6 +52,7 @@ py::dict progress_dict(const store::ImportProgress& p) {
     d["failed"] = p.failed;
     d["total_hint"] = p.total_hint;
     d["seconds"] = p.seconds;
+    d["merging"] = p.merging;
     return d;
 }
 

@@ -86,7 +86,9 @@ def test_import_then_checkpoint(registry, tmp_path, sample_zones):
     progress = []
     summary = registry.import_file(str(out), batch_size=500, progress=progress.append)
     assert summary["created"] == 3000 and summary["failed"] == 0
-    assert progress[-1]["rows"] == 3000 and len(progress) == 6
+    # One report per batch, then one as the new store's files are merged (a bulk load).
+    assert [p["rows"] for p in progress] == [500, 1000, 1500, 2000, 2500, 3000, 3000]
+    assert [p["merging"] for p in progress] == [False] * 6 + [True]
     again = registry.import_file(str(out))
     assert again["created"] == 0 and again["existing"] == 3000
     registry.checkpoint(str(tmp_path / "copy"))

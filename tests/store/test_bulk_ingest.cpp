@@ -7,9 +7,12 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 #include <span>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -312,9 +315,13 @@ std::map<std::string, std::map<std::string, std::string>> raw_contents(const std
 
 }  // namespace
 
-TEST_F(IngestTest, AnIngestedRegistrationLeavesTheStoreAWriteWouldLeave) {
-    // Villages, so cells fill up with units 1, 2, 3 ... across batches; external ids, some sent
-    // again in a later batch; personal fields on some.
+namespace {
+
+/// Four batches of 600 households in seven villages, so cells fill up with units 1, 2, 3 ...
+/// across batches; external ids, some sent again in a later batch; personal fields on some.
+/// Batch 2 sends batch 1's first hundred again; batch 3 repeats its own first hundred rows at
+/// its end: 2,200 households in all.
+std::vector<std::vector<Registration>> village_batches() {
     std::mt19937_64 rng(11);
     std::normal_distribution<double> spread(0.0, 0.00002);  // a few metres: shared cells
     std::vector<std::vector<Registration>> batches(4);
@@ -343,6 +350,26 @@ TEST_F(IngestTest, AnIngestedRegistrationLeavesTheStoreAWriteWouldLeave) {
             batches[b].push_back(std::move(r));
         }
     }
+    return batches;
+}
+
+/// The number of level-0 table files of each column family of the store at @p path.
+std::map<std::string, std::uint64_t> level0_files(const std::string& path) {
+    std::map<std::string, std::uint64_t> out;
+    open_raw(path, [&](rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+        for (auto* h : handles) {
+            std::string files;
+            EXPECT_TRUE(db->GetProperty(h, "rocksdb.num-files-at-level0", &files));
+            out[h->GetName()] = std::stoull(files);
+        }
+    });
+    return out;
+}
+
+}  // namespace
+
+TEST_F(IngestTest, AnIngestedRegistrationLeavesTheStoreAWriteWouldLeave) {
+    const auto batches = village_batches();
     for (const auto& [name, ingest_from] : {std::pair{"written", std::size_t{0}},
                                             std::pair{"ingested", std::size_t{1}}}) {
         RegistryOptions options;
@@ -389,4 +416,109 @@ TEST_F(IngestTest, AnIngestedRegistrationLeavesTheStoreAWriteWouldLeave) {
     EXPECT_GT(later_units, 100U);
     EXPECT_FALSE(std::filesystem::exists(dir / "ingested/ingest") &&
                  !std::filesystem::is_empty(dir / "ingested/ingest"));
+}
+
+TEST_F(IngestTest, ABulkLoadLeavesTheStoreAPlainOneWouldLeave) {
+    // The same registrations, with a single registration and moves between the batches, into
+    // an empty store through a bulk load (compaction deferred, cells and external ids known
+    // from memory) and without one. Batch 2 sends batch 1's ids again: the load must find them
+    // in the store; the single registration and the moves issue units that later batches must
+    // go on from.
+    const auto batches = village_batches();
+    for (const char* name : {"plain", "loaded"}) {
+        RegistryOptions options;
+        options.ingest_min_batch = 100;
+        Registry registry(dir / name, options);
+        registry.import_zones(diachi::test::grid_zones(4, 5), {{"Tỉnh Mẫu", {43}}});
+        std::optional<diachi::store::BulkLoad> load;
+        if (std::string_view(name) == "loaded") {
+            load.emplace(registry.begin_bulk_load());
+            EXPECT_TRUE(load->deferred());
+            EXPECT_THROW((void)registry.begin_bulk_load(), std::logic_error);
+        }
+        std::vector<diachi::Result<diachi::store::Registered>> out;
+        for (std::size_t b = 0; b < batches.size(); ++b) {
+            registry.register_households(batches[b], &out);
+            for (const auto& result : out) {
+                ASSERT_TRUE(result) << result.error().message();
+            }
+            if (b == 2) {
+                for (std::size_t i = 500; i < 600; ++i) {
+                    EXPECT_FALSE(out[i - 500]->created);  // batch 1's ids, sent again
+                }
+            }
+            if (b == 1) {
+                // Into the cell of the first household of batch 0 (and beside it), one by
+                // one; then household 7 moves into the cell of household 3 and household 9
+                // into a cell the load has not seen.
+                Registration r = batches[0][0];
+                r.external_id = "single";
+                const auto single = registry.register_household(r);
+                ASSERT_TRUE(single) << single.error().message();
+                EXPECT_GT(single->household.code.unit(), 1U);
+                const auto third = registry.get(3).value();
+                ASSERT_TRUE(registry.move(7, third.location, "test"));
+                ASSERT_TRUE(
+                    registry.move(9, LatLngE7::from_degrees(20.38, 106.03).value(), "test"));
+            }
+        }
+        // Registrations after the moves go on from the moves' units.
+        Registration after = batches[0][0];
+        after.location = registry.get(7).value().location;
+        after.external_id = "after";
+        ASSERT_TRUE(registry.register_household(after));
+        if (load) {
+            load->finish();
+            EXPECT_THROW(load->finish(), std::logic_error);
+        } else {
+            registry.compact();
+        }
+        EXPECT_EQ(registry.household_count(), 2202U);
+        const auto check = registry.check();
+        EXPECT_TRUE(check.ok()) << name << ": "
+                                << (check.problems.empty() ? "" : check.problems.front());
+    }
+    // The load's merge left no family with files in level 0.
+    for (const auto& [family, files] : level0_files(dir / "loaded")) {
+        EXPECT_EQ(files, 0U) << "column family " << family;
+    }
+    const auto plain = raw_contents(dir / "plain");
+    const auto loaded = raw_contents(dir / "loaded");
+    ASSERT_EQ(plain.size(), loaded.size());
+    for (const auto& [family, entries] : plain) {
+        EXPECT_EQ(loaded.at(family), entries) << "column family " << family;
+    }
+}
+
+TEST_F(IngestTest, ALoadIntoAStoreWithHouseholdsIsNotDeferred) {
+    {
+        Registry registry(dir / "store");
+        registry.import_zones(diachi::test::grid_zones(4, 5), {{"Tỉnh Mẫu", {43}}});
+        {
+            // Ended without finish(): compaction is back to normal, a new load may begin.
+            auto load = registry.begin_bulk_load();
+            EXPECT_TRUE(load.deferred());
+        }
+        Registration r;
+        r.location = LatLngE7::from_degrees(20.22, 105.82).value();
+        r.source = "test";
+        r.external_id = "1";
+        ASSERT_TRUE(registry.register_household(r));
+        auto load = registry.begin_bulk_load();
+        EXPECT_FALSE(load.deferred());
+        // The load reads the store: the household is found by its id, its cell's unit 1 taken.
+        const auto again = registry.register_household(r);
+        ASSERT_TRUE(again);
+        EXPECT_FALSE(again->created);
+        r.external_id = "2";
+        const auto second = registry.register_household(r);
+        ASSERT_TRUE(second);
+        EXPECT_EQ(second->household.code.unit(), 2U);
+        load.finish();
+        EXPECT_TRUE(registry.check().ok());
+    }
+    RegistryOptions read_only;
+    read_only.read_only = true;
+    Registry replica(dir / "store", read_only);
+    EXPECT_THROW((void)replica.begin_bulk_load(), std::logic_error);
 }

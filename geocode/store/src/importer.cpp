@@ -98,6 +98,10 @@ ImportSummary import_households(Registry& registry, const std::string& path,
                                    ? "import:" + std::filesystem::path(path).filename().string()
                                    : options.source;
 
+    std::optional<BulkLoad> load;
+    if (options.bulk_load) {
+        load.emplace(registry.begin_bulk_load());
+    }
     ImportSummary summary;
     summary.counts.total_hint = reader.count_hint();
     std::vector<Registration> batch;
@@ -197,6 +201,14 @@ ImportSummary import_households(Registry& registry, const std::string& path,
     }
     if (!batch.empty() || pending_failed_rows > 0) {
         flush();
+    }
+    if (load) {
+        if (load->deferred() && progress) {
+            summary.counts.merging = true;
+            progress(summary.counts);
+            summary.counts.merging = false;
+        }
+        load->finish();
     }
     summary.counts.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <filesystem>
 #include <iterator>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
@@ -33,6 +35,7 @@
 #include "multi_get.hpp"
 #include "run_both.hpp"
 #include "search_index.hpp"
+#include "word_table.hpp"
 
 namespace diachi::store {
 
@@ -111,7 +114,10 @@ constexpr std::string_view format_version_5 = "diachi-registry-5";
 // and opening it writable writes format 7.
 constexpr std::string_view format_version_6 = "diachi-registry-6";
 
-constexpr std::uint64_t unit_mask = 0x3FFF;  // the unit's bits in HouseholdCode::key()
+constexpr std::uint64_t unit_mask = 0x3FFF;
+/// RocksDB's background jobs: one flush and one compaction at a time, for a machine of two
+/// cores whose other core writes.
+constexpr int background_jobs = 2;  // the unit's bits in HouseholdCode::key()
 
 /// RocksDB counts comparisons and reads in a thread-local perf context by default, a TLS access
 /// on every key comparison. Nothing here reads those counters: switch them off for this thread.
@@ -284,6 +290,19 @@ struct Registry::Impl {
     /// one's batches at once: grown by doubling, a bulk batch was copied about twice over into
     /// fresh pages. Reserving too much costs little: pages never written are never faulted in.
     std::size_t bulk_bytes_per_row = 512;
+    /// A bulk load under way (Registry::begin_bulk_load()), else null. Guarded by write_mutex.
+    struct LoadState {
+        /// The store held no households when the load began: compaction is off, and the
+        /// tables below know every cell and external id the store holds.
+        bool deferred = false;
+        /// base | last unit of every cell given a unit during the load.
+        detail::WordTable cells{unit_mask};
+        /// external_word() of every external id given during the load.
+        detail::WordTable externals;
+        /// Each family's options that the load changed, as they were (when deferred).
+        std::vector<std::unordered_map<std::string, std::string>> saved_options;
+    };
+    std::unique_ptr<LoadState> load;
     /// Counts the writes (see Registry::generation()).
     std::atomic<std::uint64_t> generation{0};
     /// Change listeners by handle; called under write_mutex, after the write.
@@ -309,6 +328,48 @@ struct Registry::Impl {
     }
 
     [[nodiscard]] rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[f]; }
+
+    /// What a deferred load knows of the cell of @p base (unit bits ignored) without reading
+    /// the store, where every table file the load wrote would be searched: a cell given no unit
+    /// during it is new, and one given unit 2 or more has no unit 1 marked alone. Nothing for a
+    /// cell with unit 1 only (its entry is read, to take the mark off), or outside a load.
+    [[nodiscard]] std::optional<CellUnits> loaded_cell(std::uint64_t base) const {
+        if (!load || !load->deferred) {
+            return std::nullopt;
+        }
+        const auto word = load->cells.find(base & ~unit_mask);
+        if (!word) {
+            return CellUnits{};
+        }
+        const auto last = static_cast<std::uint16_t>(*word & unit_mask);
+        if (last < 2) {
+            return std::nullopt;
+        }
+        return CellUnits{last, {}};
+    }
+    /// The word a load keeps for external key @p key: a 64-bit hash, never 0.
+    [[nodiscard]] static std::uint64_t external_word(std::string_view key) noexcept {
+        const std::uint64_t hash = std::hash<std::string_view>{}(key);
+        return hash == 0 ? 1 : hash;
+    }
+    /// Whether external key @p key may be registered: false only when a deferred load knows it
+    /// is not. (A hash shared with a registered key is read, and found absent.)
+    [[nodiscard]] bool may_hold_external(std::string_view key) const {
+        return !load || !load->deferred || load->externals.find(external_word(key)).has_value();
+    }
+    /// Tells a deferred load that a written batch left the cell of @p base with last unit
+    /// @p last.
+    void loaded_unit(std::uint64_t base, std::uint16_t last) {
+        if (load && load->deferred && last > 0) {
+            load->cells.put((base & ~unit_mask) | last);
+        }
+    }
+    /// Sets @p disable_auto_compactions and the level-0 triggers of every family, returning
+    /// what they were.
+    std::vector<std::unordered_map<std::string, std::string>> defer_compaction();
+    /// Merges the level-0 files of every family into its last level, two families at a time,
+    /// the largest first.
+    void merge_level0();
     /// Where bulk batches are written as table files before they are ingested.
     [[nodiscard]] std::string scratch_dir() const { return path + "/ingest"; }
 
@@ -465,7 +526,7 @@ void Registry::Impl::open() {
     rocksdb::Options db_options;
     db_options.create_if_missing = options.create_if_missing && !options.read_only;
     db_options.create_missing_column_families = !options.read_only;
-    db_options.max_background_jobs = 2;
+    db_options.max_background_jobs = background_jobs;
     db_options.bytes_per_sync = 1 << 20;
     db_options.keep_log_file_num = 4;
     // Resolve and get are point reads of hot keys: a row cache answers them without the
@@ -771,6 +832,9 @@ bool Registry::Impl::read_entry(std::string_view value, Access access, Household
 
 CellUnits Registry::Impl::last_unit(std::unique_ptr<rocksdb::Iterator>* iterator,
                                     std::uint64_t base) const {
+    if (auto known = loaded_cell(base)) {
+        return std::move(*known);
+    }
     // Most cells are new: a point lookup of unit 1 answers that through the Bloom filter, far
     // cheaper than positioning an iterator.
     std::string first;
@@ -814,7 +878,16 @@ void Registry::Impl::last_units(std::vector<std::uint64_t> bases,
     }
     std::sort(bases.begin(), bases.end());
     bases.erase(std::unique(bases.begin(), bases.end()), bases.end());
-    std::erase_if(bases, [&](std::uint64_t base) { return units->contains(base); });
+    std::erase_if(bases, [&](std::uint64_t base) {
+        if (units->contains(base)) {
+            return true;
+        }
+        if (auto known = loaded_cell(base)) {
+            units->emplace(base, std::move(*known));
+            return true;
+        }
+        return false;
+    });
     if (bases.empty()) {
         return;
     }
@@ -1176,7 +1249,9 @@ void Registry::register_households(std::span<const Registration> registrations,
             if (!registrations[i].external_id.empty()) {
                 external_keys[i] =
                     external_key(registrations[i].source, registrations[i].external_id);
-                asked.push_back(i);
+                if (m_impl->may_hold_external(external_keys[i])) {
+                    asked.push_back(i);
+                }
             }
         }
         if (asked.empty()) {
@@ -1386,6 +1461,16 @@ void Registry::register_households(std::span<const Registration> registrations,
         }
         m_impl->generation.fetch_add(1, std::memory_order_release);
         m_impl->next_id = next_id;
+        if (m_impl->load && m_impl->load->deferred) {
+            for (const auto& [base, cell] : units) {
+                m_impl->loaded_unit(base, cell.last);
+            }
+            for (const NewHousehold& planned : fresh) {
+                if (!external_keys[planned.row].empty()) {
+                    m_impl->load->externals.put(Impl::external_word(external_keys[planned.row]));
+                }
+            }
+        }
         std::vector<MapChange> changes;
         for (const auto& result : *out) {
             if (result && result->created) {
@@ -1992,6 +2077,9 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
                                format_location(old_location) + " -> " + format_location(location));
     m_impl->check(m_impl->db->Write(m_impl->write_options, &batch), "writing a move");
     m_impl->generation.fetch_add(1, std::memory_order_release);
+    if (!same_cell) {
+        m_impl->loaded_unit(base->key(), h.code.unit());
+    }
     const MapChange change{id, old_location, location};
     m_impl->notify(std::span(&change, 1));
     return h;
@@ -2391,6 +2479,140 @@ StoreCheck Registry::check() const {
         problem("the next id " + std::to_string(impl.next_id) + " is not past household " + std::to_string(max_id));
     }
     return report;
+}
+
+// --- bulk loads ---------------------------------------------------------------------------------
+
+namespace {
+
+/// The options a deferred load changes, and their values during it. The level-0 triggers
+/// would stall ingestion once a family holds that many files, which it does without
+/// compaction (135 at 27M households in batches of 200,000).
+const std::unordered_map<std::string, std::string> load_options = {
+    {"disable_auto_compactions", "true"},
+    {"level0_slowdown_writes_trigger", "1000000"},
+    {"level0_stop_writes_trigger", "1000000"},
+};
+
+}  // namespace
+
+std::vector<std::unordered_map<std::string, std::string>> Registry::Impl::defer_compaction() {
+    std::vector<std::unordered_map<std::string, std::string>> saved;
+    for (auto* family : families) {
+        const rocksdb::Options current = db->GetOptions(family);
+        saved.push_back({
+            {"disable_auto_compactions", current.disable_auto_compactions ? "true" : "false"},
+            {"level0_slowdown_writes_trigger",
+             std::to_string(current.level0_slowdown_writes_trigger)},
+            {"level0_stop_writes_trigger", std::to_string(current.level0_stop_writes_trigger)},
+        });
+        check(db->SetOptions(family, load_options), "deferring compaction for a bulk load");
+    }
+    return saved;
+}
+
+void Registry::Impl::merge_level0() {
+    std::vector<std::pair<std::uint64_t, rocksdb::ColumnFamilyHandle*>> order;
+    for (auto* family : families) {
+        std::uint64_t bytes = 0;
+        db->GetIntProperty(family, rocksdb::DB::Properties::kTotalSstFilesSize, &bytes);
+        order.emplace_back(bytes, family);
+    }
+    std::sort(order.begin(), order.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    // Two manual compactions at once (one per core), each of a whole family. With dynamic level
+    // sizes, a family whose files are all in level 0 goes straight to the last level: each
+    // entry is written once.
+    // max_background_jobs 2 allows one compaction at a time (the other job is for flushes):
+    // a third job for the merge.
+    check(db->SetDBOptions({{"max_background_jobs", std::to_string(background_jobs + 1)}}),
+          "allowing two compactions for a bulk load's merge");
+    rocksdb::CompactRangeOptions compact;
+    compact.exclusive_manual_compaction = false;
+    std::atomic<std::size_t> next{0};
+    std::vector<rocksdb::Status> statuses(order.size());
+    const auto work = [&] {
+        for (std::size_t i = next++; i < order.size(); i = next++) {
+            statuses[i] = db->CompactRange(compact, order[i].second, nullptr, nullptr);
+        }
+    };
+    detail::run_both(work, work);
+    check(db->SetDBOptions({{"max_background_jobs", std::to_string(background_jobs)}}),
+          "restoring the background jobs after a bulk load's merge");
+    for (const auto& status : statuses) {
+        check(status, "merging a bulk load");
+    }
+}
+
+BulkLoad Registry::begin_bulk_load() {
+    m_impl->require_writable();
+    std::lock_guard lock(m_impl->write_mutex);
+    if (m_impl->load) {
+        throw std::logic_error(m_impl->path + ": a bulk load is under way already");
+    }
+    auto state = std::make_unique<Impl::LoadState>();
+    // Code entries are never deleted: a store with none never held a household, so what the
+    // load writes is all the store will know of cells and external ids.
+    std::unique_ptr<rocksdb::Iterator> it(
+        m_impl->db->NewIterator(rocksdb::ReadOptions(), m_impl->cf(cf_codes)));
+    it->SeekToFirst();
+    m_impl->check(it->status(), "reading codes");
+    state->deferred = !it->Valid();
+    if (state->deferred) {
+        state->saved_options = m_impl->defer_compaction();
+    }
+    m_impl->load = std::move(state);
+    return BulkLoad(this, m_impl->load->deferred);
+}
+
+void Registry::end_bulk_load(bool merge) {
+    std::unique_ptr<Impl::LoadState> state;
+    {
+        // From here on, writes read the store again: it holds everything the load wrote.
+        std::lock_guard lock(m_impl->write_mutex);
+        state = std::move(m_impl->load);
+    }
+    if (!state || !state->deferred) {
+        return;
+    }
+    std::exception_ptr failure;
+    if (merge) {
+        try {
+            m_impl->merge_level0();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    }
+    for (std::size_t f = 0; f < state->saved_options.size(); ++f) {
+        const auto status = m_impl->db->SetOptions(m_impl->families[f], state->saved_options[f]);
+        if (!status.ok() && !failure) {
+            failure = std::make_exception_ptr(std::runtime_error(
+                m_impl->path + ": restoring compaction after a bulk load: " + status.ToString()));
+        }
+    }
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+}
+
+BulkLoad::BulkLoad(BulkLoad&& other) noexcept
+    : m_registry(std::exchange(other.m_registry, nullptr)), m_deferred(other.m_deferred) {}
+
+BulkLoad::~BulkLoad() {
+    if (m_registry != nullptr) {
+        try {
+            m_registry->end_bulk_load(false);
+        } catch (...) {
+            // The files stay where they are; compaction takes them when the store is next opened.
+        }
+    }
+}
+
+void BulkLoad::finish() {
+    if (m_registry == nullptr) {
+        throw std::logic_error("the bulk load has ended already");
+    }
+    std::exchange(m_registry, nullptr)->end_bulk_load(m_deferred);
 }
 
 void Registry::compact() {

@@ -43,6 +43,10 @@ struct ImportOptions {
     std::size_t batch_size = 50'000;
     /// Keep at most this many row errors in the summary (all are counted). Default 1000.
     std::size_t max_errors_kept = 1000;
+    /// Run the import as a BulkLoad (Registry::begin_bulk_load()): into an empty store, its
+    /// files are merged once at the end instead of compacted as they come. False for an import
+    /// that is part of a load the caller holds. Default true.
+    bool bulk_load = true;
 };
 
 /// A row that got no code.
@@ -59,6 +63,8 @@ struct ImportProgress {
     std::uint64_t failed = 0;      ///< rows with an error
     std::int64_t total_hint = -1;  ///< rows in the file when known cheaply, else -1
     double seconds = 0.0;          ///< since the import started
+    /// Every row is committed; the bulk load's files are being merged (BulkLoad::finish()).
+    bool merging = false;
 };
 
 /// The end of an import.

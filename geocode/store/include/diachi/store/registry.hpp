@@ -179,6 +179,44 @@ struct ZoneImportSummary {
     std::size_t closed = 0;         ///< earlier versions given a valid_to date
 };
 
+class Registry;
+
+/// A bulk load under way (Registry::begin_bulk_load()). While it lives, a registry that held no
+/// households when the load began ("deferred") leaves the table files its batches are ingested
+/// as where they land, unmerged, and knows its cells' last units and the external ids it was
+/// given from memory, not from the store: a national load then writes each entry to disk twice
+/// (the batch's file, then one merge), not once per compaction that rewrites its family.
+/// finish() merges the files. Reads stay correct throughout, and slow down as files pile up.
+///
+/// Everything written during a load is as durable as at any other time. A load ended without
+/// finish() (an exception, a killed process) leaves the files to the usual background
+/// compaction. A store that held households already loads as it always does (deferred() is
+/// false), and finish() then has nothing to do.
+class BulkLoad {
+public:
+    BulkLoad(BulkLoad&& other) noexcept;
+    BulkLoad& operator=(BulkLoad&&) = delete;
+    BulkLoad(const BulkLoad&) = delete;
+    BulkLoad& operator=(const BulkLoad&) = delete;
+    /// Ends the load when finish() did not: the files are left to the background compaction.
+    ~BulkLoad();
+
+    /// Whether merging is deferred to finish() (the store held no households at the start).
+    [[nodiscard]] bool deferred() const noexcept { return m_deferred; }
+
+    /// Ends the load: merges what it wrote into each family's last level, two families at a
+    /// time, and gives the store back its usual compaction. Throws std::runtime_error when the
+    /// merge fails (what was written stays, for the background compaction).
+    void finish();
+
+private:
+    friend class Registry;
+    BulkLoad(Registry* registry, bool deferred) noexcept
+        : m_registry(registry), m_deferred(deferred) {}
+    Registry* m_registry;
+    bool m_deferred;
+};
+
 class Registry {
 public:
     /// Opens (or creates) the store at @p path. Throws std::runtime_error naming the path and
@@ -213,6 +251,13 @@ public:
     /// postcode, unit_exhausted). Returns once the write is durable (see the file comment).
     void register_households(std::span<const Registration> registrations,
                              std::vector<Result<Registered>>* out);
+
+    /// Begins a bulk load (see BulkLoad): for a national import into a new store, call
+    /// register_households() with batches of at least RegistryOptions::ingest_min_batch rows
+    /// while it lives, then BulkLoad::finish(). Other writes may go on meanwhile. It holds
+    /// 16 to 32 bytes per cell and per external id in memory (1 GB for 27M households).
+    /// Throws std::logic_error when a load is under way already, or the registry is read-only.
+    [[nodiscard]] BulkLoad begin_bulk_load();
 
     /// register_households() for one.
     [[nodiscard]] Result<Registered> register_household(const Registration& registration);
@@ -337,6 +382,10 @@ public:
     [[nodiscard]] const std::string& path() const noexcept { return m_path; }
 
 private:
+    friend class BulkLoad;
+    /// Ends the load begun by begin_bulk_load(); @p merge: merge its files first.
+    void end_bulk_load(bool merge);
+
     struct Impl;
     std::string m_path;
     std::unique_ptr<Impl> m_impl;
