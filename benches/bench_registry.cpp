@@ -17,8 +17,9 @@
 // lookup, code, unit, write of the record, code, cell, density, search, external id and history
 // entries; batches that large are ingested as table files), as a bulk load: into an empty store
 // the files are merged once at the end, and the merge counts in the time (merge_s says how much
-// of it). It reports households per second and bytes per household on disk once compacted. The
-// others report the mean (timed loop) and per-operation p50 / p90 / p99 (counters, ns).
+// of it; generate_s how much went to making up the households). It reports households per second
+// and bytes per household on disk once compacted. The others report the mean (timed loop) and
+// per-operation p50 / p90 / p99 (counters, ns).
 //
 // Targets (issue #3): resolve p50 <= 3 us, p99 <= 20 us; reverse (nearest 1) p50 <= 10 us;
 // 27M households imported in <= 150 s; <= 100 bytes per household on disk.
@@ -71,8 +72,9 @@ struct Bench {
     std::vector<std::string> codes;  // canonical codes of registered households
     std::vector<std::uint64_t> ids;
     std::vector<LatLngE7> near_points;  // within ~20 m of a household
-    bool deferred = false;       // the last load merged its files at the end (BulkLoad)
-    double merge_seconds = 0.0;  // of which its merge took
+    bool deferred = false;              // the last load merged its files at the end (BulkLoad)
+    double merge_seconds = 0.0;         // of which its merge took
+    double generate_seconds = 0.0;      // and making up the households to register
 
     Bench() {
         const auto wards =
@@ -162,14 +164,16 @@ struct Bench {
         std::vector<diachi::Result<diachi::store::Registered>> results;
         const auto start = std::chrono::steady_clock::now();
         // Into an empty store, the files are merged once at the end (BulkLoad), within the time.
-        auto bulk = registry->begin_bulk_load();
+        auto bulk = registry->begin_bulk_load(target);
         deferred = bulk.deferred();
         std::size_t n = registry->household_count();
         // External ids unique across runs on the same store: this run's start time, a serial.
         const std::string run =
             std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + "-";
         std::uint64_t serial = 0;
+        generate_seconds = 0.0;
         while (n < target) {
+            const auto generate_start = std::chrono::steady_clock::now();
             LatLngE7 centre;
             std::size_t size = 0;
             if (by_commune) {
@@ -197,6 +201,9 @@ struct Bench {
                 batch.push_back(std::move(r));
             }
             n += size;
+            generate_seconds +=
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - generate_start)
+                    .count();
             const bool last = by_commune && next_village == villages.size();
             if (batch.size() >= batch_size || n >= target || last) {
                 registry->register_households(batch, &results);
@@ -265,6 +272,7 @@ void BM_BulkImport(benchmark::State& state) {
         b.registry->compact();  // a deferred load's merge left every family compacted
     }
     state.counters["merge_s"] = b.merge_seconds;
+    state.counters["generate_s"] = b.generate_seconds;
     state.counters["households"] = static_cast<double>(b.registry->household_count());
     state.counters["loaded_per_s"] = loaded > 0 ? loaded / seconds : 0.0;
     state.counters["bytes_per_household"] = static_cast<double>(b.registry->disk_bytes()) /

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <random>
 #include <unordered_map>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -53,4 +54,25 @@ TEST(WordTable, WithoutValueBitsItIsASetOfWords) {
     EXPECT_EQ(table.size(), 2U);
     EXPECT_EQ(table.find(7), 7U);
     EXPECT_FALSE(table.find(9).has_value());
+}
+
+TEST(WordTable, PutAllIsPutForEachInOrder) {
+    constexpr std::uint64_t mask = 0xFF;
+    std::mt19937_64 rng(5);
+    std::vector<std::uint64_t> words;
+    for (int i = 0; i < 200'000; ++i) {
+        // Keys drawn from 50,000, so most come several times: the last word of each must win.
+        words.push_back(((1 + rng() % 50'000) << 8) | (rng() & mask));
+    }
+    WordTable one_by_one(mask);
+    for (const std::uint64_t word : words) {
+        one_by_one.put(word);
+    }
+    WordTable all_at_once(mask);
+    all_at_once.put(words.front());  // grows from a table already in use
+    all_at_once.put_all(words);
+    EXPECT_EQ(all_at_once.size(), one_by_one.size());
+    for (const std::uint64_t word : words) {
+        ASSERT_EQ(all_at_once.find(word), one_by_one.find(word));
+    }
 }

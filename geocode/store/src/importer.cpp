@@ -100,7 +100,8 @@ ImportSummary import_households(Registry& registry, const std::string& path,
 
     std::optional<BulkLoad> load;
     if (options.bulk_load) {
-        load.emplace(registry.begin_bulk_load());
+        const std::int64_t rows = reader.count_hint();
+        load.emplace(registry.begin_bulk_load(rows > 0 ? static_cast<std::size_t>(rows) : 0));
     }
     ImportSummary summary;
     summary.counts.total_hint = reader.count_hint();

@@ -352,11 +352,6 @@ struct Registry::Impl {
         const std::uint64_t hash = std::hash<std::string_view>{}(key);
         return hash == 0 ? 1 : hash;
     }
-    /// Whether external key @p key may be registered: false only when a deferred load knows it
-    /// is not. (A hash shared with a registered key is read, and found absent.)
-    [[nodiscard]] bool may_hold_external(std::string_view key) const {
-        return !load || !load->deferred || load->externals.find(external_word(key)).has_value();
-    }
     /// Tells a deferred load that a written batch left the cell of @p base with last unit
     /// @p last.
     void loaded_unit(std::uint64_t base, std::uint16_t last) {
@@ -878,16 +873,24 @@ void Registry::Impl::last_units(std::vector<std::uint64_t> bases,
     }
     std::sort(bases.begin(), bases.end());
     bases.erase(std::unique(bases.begin(), bases.end()), bases.end());
-    std::erase_if(bases, [&](std::uint64_t base) {
+    // Cells known already, or known to a deferred load (its table's slots fetched ahead).
+    const bool deferred = load && load->deferred;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < bases.size(); ++i) {
+        if (deferred && i + detail::WordTable::prefetch_distance < bases.size()) {
+            load->cells.prefetch(bases[i + detail::WordTable::prefetch_distance]);
+        }
+        const std::uint64_t base = bases[i];
         if (units->contains(base)) {
-            return true;
+            continue;
         }
         if (auto known = loaded_cell(base)) {
             units->emplace(base, std::move(*known));
-            return true;
+            continue;
         }
-        return false;
-    });
+        bases[kept++] = base;
+    }
+    bases.resize(kept);
     if (bases.empty()) {
         return;
     }
@@ -1240,8 +1243,11 @@ void Registry::register_households(std::span<const Registration> registrations,
     const bool bulk = m_impl->options.ingest_min_batch > 0 &&
                       registrations.size() >= m_impl->options.ingest_min_batch;
 
-    // Which (source, external id) pairs exist already, in one MultiGet.
+    // Which (source, external id) pairs exist already, in one MultiGet. A deferred bulk load
+    // asks only for those whose hash it has seen (Impl::LoadState).
+    const bool deferred = m_impl->load && m_impl->load->deferred;
     std::vector<std::string> external_keys(registrations.size());
+    std::vector<std::uint64_t> external_words(deferred ? registrations.size() : 0);
     std::unordered_map<std::size_t, std::uint64_t> existing;
     const auto read_external = [&] {
         std::vector<std::size_t> asked;
@@ -1249,10 +1255,24 @@ void Registry::register_households(std::span<const Registration> registrations,
             if (!registrations[i].external_id.empty()) {
                 external_keys[i] =
                     external_key(registrations[i].source, registrations[i].external_id);
-                if (m_impl->may_hold_external(external_keys[i])) {
-                    asked.push_back(i);
+                asked.push_back(i);
+            }
+        }
+        if (deferred) {
+            const auto& seen = m_impl->load->externals;
+            for (const std::size_t i : asked) {
+                external_words[i] = Impl::external_word(external_keys[i]);
+            }
+            std::size_t kept = 0;
+            for (std::size_t k = 0; k < asked.size(); ++k) {
+                if (k + detail::WordTable::prefetch_distance < asked.size()) {
+                    seen.prefetch(external_words[asked[k + detail::WordTable::prefetch_distance]]);
+                }
+                if (seen.find(external_words[asked[k]])) {
+                    asked[kept++] = asked[k];
                 }
             }
+            asked.resize(kept);
         }
         if (asked.empty()) {
             return;
@@ -1301,7 +1321,7 @@ void Registry::register_households(std::span<const Registration> registrations,
         read_external();
         read_units(true);
     }
-    std::unordered_map<std::string, std::size_t> batch_external;  // key -> index in out
+    std::unordered_map<std::string_view, std::size_t> batch_external;  // external_keys -> row
     std::unique_ptr<rocksdb::Iterator> codes;  // made by last_unit() when a cell is not new
 
     // First, in order, what becomes of each registration: an error, the household an import
@@ -1461,15 +1481,22 @@ void Registry::register_households(std::span<const Registration> registrations,
         }
         m_impl->generation.fetch_add(1, std::memory_order_release);
         m_impl->next_id = next_id;
-        if (m_impl->load && m_impl->load->deferred) {
+        if (deferred) {
+            std::vector<std::uint64_t> words;
+            words.reserve(units.size());
             for (const auto& [base, cell] : units) {
-                m_impl->loaded_unit(base, cell.last);
-            }
-            for (const NewHousehold& planned : fresh) {
-                if (!external_keys[planned.row].empty()) {
-                    m_impl->load->externals.put(Impl::external_word(external_keys[planned.row]));
+                if (cell.last > 0) {
+                    words.push_back(base | cell.last);
                 }
             }
+            m_impl->load->cells.put_all(words);
+            words.clear();
+            for (const NewHousehold& planned : fresh) {
+                if (!external_keys[planned.row].empty()) {
+                    words.push_back(external_words[planned.row]);
+                }
+            }
+            m_impl->load->externals.put_all(words);
         }
         std::vector<MapChange> changes;
         for (const auto& result : *out) {
@@ -2544,7 +2571,7 @@ void Registry::Impl::merge_level0() {
     }
 }
 
-BulkLoad Registry::begin_bulk_load() {
+BulkLoad Registry::begin_bulk_load(std::size_t expected_households) {
     m_impl->require_writable();
     std::lock_guard lock(m_impl->write_mutex);
     if (m_impl->load) {
@@ -2559,6 +2586,8 @@ BulkLoad Registry::begin_bulk_load() {
     m_impl->check(it->status(), "reading codes");
     state->deferred = !it->Valid();
     if (state->deferred) {
+        state->cells.reserve(expected_households);
+        state->externals.reserve(expected_households);
         state->saved_options = m_impl->defer_compaction();
     }
     m_impl->load = std::move(state);

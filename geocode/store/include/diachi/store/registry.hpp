@@ -256,8 +256,10 @@ public:
     /// register_households() with batches of at least RegistryOptions::ingest_min_batch rows
     /// while it lives, then BulkLoad::finish(). Other writes may go on meanwhile. It holds
     /// 16 to 32 bytes per cell and per external id in memory (1 GB for 27M households).
-    /// Throws std::logic_error when a load is under way already, or the registry is read-only.
-    [[nodiscard]] BulkLoad begin_bulk_load();
+    /// @p expected_households, when known, sizes that memory at once (growing it moves what
+    /// it holds: 4 s of a 9M load). Throws std::logic_error when a load is under way already,
+    /// or the registry is read-only.
+    [[nodiscard]] BulkLoad begin_bulk_load(std::size_t expected_households = 0);
 
     /// register_households() for one.
     [[nodiscard]] Result<Registered> register_household(const Registration& registration);
