@@ -191,7 +191,7 @@ class Registry;
 /// Everything written during a load is as durable as at any other time. A load ended without
 /// finish() (an exception, a killed process) leaves the files to the usual background
 /// compaction. A store that held households already loads as it always does (deferred() is
-/// false), and finish() then has nothing to do.
+/// false), and finish() then has nothing to do. A BulkLoad must not outlive its Registry.
 class BulkLoad {
 public:
     BulkLoad(BulkLoad&& other) noexcept;
@@ -256,9 +256,9 @@ public:
     /// register_households() with batches of at least RegistryOptions::ingest_min_batch rows
     /// while it lives, then BulkLoad::finish(). Other writes may go on meanwhile. It holds
     /// 16 to 32 bytes per cell and per external id in memory (1 GB for 27M households).
-    /// @p expected_households, when known, sizes that memory at once (growing it moves what
-    /// it holds: 4 s of a 9M load). Throws std::logic_error when a load is under way already,
-    /// or the registry is read-only.
+    /// @p expected_households, when known, sizes that memory at once (growing it moves all it
+    /// holds). Throws std::logic_error when a load is under way already, or the registry is
+    /// read-only.
     [[nodiscard]] BulkLoad begin_bulk_load(std::size_t expected_households = 0);
 
     /// register_households() for one.
