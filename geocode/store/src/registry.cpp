@@ -114,10 +114,10 @@ constexpr std::string_view format_version_5 = "diachi-registry-5";
 // and opening it writable writes format 7.
 constexpr std::string_view format_version_6 = "diachi-registry-6";
 
-constexpr std::uint64_t unit_mask = 0x3FFF;
+constexpr std::uint64_t unit_mask = 0x3FFF;  // the unit's bits in HouseholdCode::key()
 /// RocksDB's background jobs: one flush and one compaction at a time, for a machine of two
 /// cores whose other core writes.
-constexpr int background_jobs = 2;  // the unit's bits in HouseholdCode::key()
+constexpr int background_jobs = 2;
 
 /// RocksDB counts comparisons and reads in a thread-local perf context by default, a TLS access
 /// on every key comparison. Nothing here reads those counters: switch them off for this thread.
@@ -2549,9 +2549,8 @@ void Registry::Impl::merge_level0() {
               [](const auto& a, const auto& b) { return a.first > b.first; });
     // Two manual compactions at once (one per core), each of a whole family. With dynamic level
     // sizes, a family whose files are all in level 0 goes straight to the last level: each
-    // entry is written once.
-    // max_background_jobs 2 allows one compaction at a time (the other job is for flushes):
-    // a third job for the merge.
+    // entry is written once. background_jobs allows one compaction at a time (the other job is
+    // for flushes), so the merge gets a third job.
     check(db->SetDBOptions({{"max_background_jobs", std::to_string(background_jobs + 1)}}),
           "allowing two compactions for a bulk load's merge");
     rocksdb::CompactRangeOptions compact;
