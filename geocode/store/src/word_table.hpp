@@ -16,8 +16,8 @@ namespace diachi::store::detail {
 
 /// A set of 64-bit words keyed by their bits outside @p value_mask: at most one word per key,
 /// the bits inside the mask are the key's value. Open addressing with linear probing, at most
-/// half full: 8 bytes a slot, 16 to 32 bytes a word. Word 0 marks an empty slot, so a key
-/// whose bits are all zero cannot be held (the callers' keys never are).
+/// half full: 8 bytes a slot, 16 to 32 bytes a word. Word 0 marks an empty slot, so it cannot
+/// be held (the callers' words never are 0: their keys are not).
 class WordTable {
 public:
     explicit WordTable(std::uint64_t value_mask = 0) noexcept : m_value_mask(value_mask) {}
