@@ -33,6 +33,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -159,9 +160,8 @@ struct Bench {
             });
         }
         std::size_t next_village = 0;
-        std::vector<diachi::store::Registration> batch;
+        std::vector<diachi::store::Registration> batch, spare;
         batch.reserve(batch_size + 3000);  // a batch ends after the village that fills it
-        std::vector<diachi::Result<diachi::store::Registered>> results;
         const auto start = std::chrono::steady_clock::now();
         // Into an empty store, the files are merged once at the end (BulkLoad), within the time.
         auto bulk = registry->begin_bulk_load(target);
@@ -206,11 +206,17 @@ struct Bench {
                     .count();
             const bool last = by_commune && next_village == villages.size();
             if (batch.size() >= batch_size || n >= target || last) {
-                registry->register_households(batch, &results);
+                // Written while the next batch is made up and decided; the batch before it,
+                // acknowledged meanwhile, hands its memory to the next one.
+                bulk.add(std::move(batch),
+                         [&](auto& registrations, auto&) { spare = std::move(registrations); });
+                batch = std::exchange(spare, {});
                 batch.clear();
+                batch.reserve(batch_size + 3000);
                 n = registry->household_count();  // points at sea were rejected
             }
         }
+        bulk.flush();
         const auto merge_start = std::chrono::steady_clock::now();
         bulk.finish();
         const auto end = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 // must refuse what a table file cannot hold.
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <random>
@@ -420,37 +421,57 @@ TEST_F(IngestTest, AnIngestedRegistrationLeavesTheStoreAWriteWouldLeave) {
 
 TEST_F(IngestTest, ABulkLoadLeavesTheStoreAPlainOneWouldLeave) {
     // The same registrations, with a single registration and moves between the batches, into
-    // an empty store through a bulk load (compaction deferred, cells and external ids known
-    // from memory) and without one. Batch 2 sends batch 1's ids again: the load must find them
-    // in the store; the single registration and the moves issue units that later batches must
-    // go on from.
+    // an empty store three ways: without a load ("plain"); through a bulk load (compaction
+    // deferred, cells and external ids known from memory) written batch by batch ("loaded");
+    // and through BulkLoad::add(), each batch written while the next is decided ("pipelined").
+    // Batch 2 sends batch 1's ids again: the load must find them in the store, once the batch
+    // being written is there; later batches add units to cells whose unit 1 an earlier batch gave
+    // (its entry loses its mark of being alone); the single registration and the moves issue
+    // units that later batches must go on from.
     const auto batches = village_batches();
-    for (const char* name : {"plain", "loaded"}) {
+    for (const std::string name : {"plain", "loaded", "pipelined"}) {
+        SCOPED_TRACE(name);
         RegistryOptions options;
         options.ingest_min_batch = 100;
         Registry registry(dir / name, options);
         registry.import_zones(diachi::test::grid_zones(4, 5), {{"Tỉnh Mẫu", {43}}});
         std::optional<diachi::store::BulkLoad> load;
-        if (std::string_view(name) == "loaded") {
+        if (name != "plain") {
             load.emplace(registry.begin_bulk_load());
             EXPECT_TRUE(load->deferred());
             EXPECT_THROW((void)registry.begin_bulk_load(), std::logic_error);
         }
+        // Each batch of add() is acknowledged once, in order, when its households can be read.
+        std::size_t acknowledged = 0;
+        const auto acknowledge = [&](std::size_t b) {
+            return [&, b](std::vector<Registration>& registrations,
+                          std::vector<diachi::Result<diachi::store::Registered>>& out) {
+                EXPECT_EQ(b, acknowledged++);
+                EXPECT_EQ(registrations.size(), batches[b].size());
+                ASSERT_EQ(out.size(), batches[b].size());
+                for (std::size_t i = 0; i < out.size(); ++i) {
+                    ASSERT_TRUE(out[i]) << out[i].error().message();
+                    EXPECT_EQ(registrations[i].external_id, out[i]->household.external_id);
+                    EXPECT_TRUE(registry.get(out[i]->household.id));
+                    // Batch 1's ids, sent again.
+                    EXPECT_EQ(out[i]->created, !(b == 2 && i < 100) && !(b == 3 && i >= 500));
+                }
+            };
+        };
         std::vector<diachi::Result<diachi::store::Registered>> out;
         for (std::size_t b = 0; b < batches.size(); ++b) {
-            registry.register_households(batches[b], &out);
-            for (const auto& result : out) {
-                ASSERT_TRUE(result) << result.error().message();
+            if (name == "pipelined") {
+                load->add(batches[b], acknowledge(b));
+                EXPECT_EQ(acknowledged, b);  // the batch before it, durable now
+            } else {
+                registry.register_households(batches[b], &out);
+                acknowledge(b)(const_cast<std::vector<Registration>&>(batches[b]), out);
             }
             if (b == 2) {
-                for (std::size_t i = 0; i < 100; ++i) {
-                    EXPECT_FALSE(out[i]->created);  // batch 1's ids, sent again
-                }
-            }
-            if (b == 1) {
                 // One more household in the cell of the first household of batch 0, on its
                 // own; then household 7 moves into the cell of household 3 and household 9
-                // into a cell the load has not seen.
+                // into a cell the load has not seen. (They wait for the batch being written;
+                // batch 2 was decided while batch 1 was.)
                 Registration r = batches[0][0];
                 r.external_id = "single";
                 const auto single = registry.register_household(r);
@@ -462,6 +483,10 @@ TEST_F(IngestTest, ABulkLoadLeavesTheStoreAPlainOneWouldLeave) {
                     registry.move(9, LatLngE7::from_degrees(20.38, 106.03).value(), "test"));
             }
         }
+        if (load) {
+            load->flush();
+        }
+        EXPECT_EQ(acknowledged, batches.size());
         // Registrations after the moves go on from the moves' units.
         Registration after = batches[0][0];
         after.location = registry.get(7).value().location;
@@ -470,24 +495,73 @@ TEST_F(IngestTest, ABulkLoadLeavesTheStoreAPlainOneWouldLeave) {
         if (load) {
             load->finish();
             EXPECT_THROW(load->finish(), std::logic_error);
+            EXPECT_THROW(load->add({}, {}), std::logic_error);
         } else {
             registry.compact();
         }
         EXPECT_EQ(registry.household_count(), 2202U);
         const auto check = registry.check();
-        EXPECT_TRUE(check.ok()) << name << ": "
-                                << (check.problems.empty() ? "" : check.problems.front());
-    }
-    // The load's merge left no family with files in level 0.
-    for (const auto& [family, files] : level0_files(dir / "loaded")) {
-        EXPECT_EQ(files, 0U) << "column family " << family;
+        EXPECT_TRUE(check.ok()) << (check.problems.empty() ? "" : check.problems.front());
     }
     const auto plain = raw_contents(dir / "plain");
-    const auto loaded = raw_contents(dir / "loaded");
-    ASSERT_EQ(plain.size(), loaded.size());
-    for (const auto& [family, entries] : plain) {
-        EXPECT_EQ(loaded.at(family), entries) << "column family " << family;
+    for (const char* name : {"loaded", "pipelined"}) {
+        // The load's merge left no family with files in level 0.
+        for (const auto& [family, files] : level0_files(dir / name)) {
+            EXPECT_EQ(files, 0U) << name << ", column family " << family;
+        }
+        const auto loaded = raw_contents(dir / name);
+        ASSERT_EQ(plain.size(), loaded.size());
+        for (const auto& [family, entries] : plain) {
+            EXPECT_EQ(loaded.at(family), entries) << name << ", column family " << family;
+        }
     }
+}
+
+TEST_F(IngestTest, ABatchThatCannotBeWrittenEndsThePipeline) {
+    // A batch of add() whose write fails is neither written nor acknowledged; the load takes no
+    // more batches, and the store, which lacks that batch, serves writers correctly from then
+    // on: they read it, not the load's tables.
+    const auto batches = village_batches();
+    RegistryOptions options;
+    options.ingest_min_batch = 100;
+    const std::filesystem::path path = dir / "store";
+    Registry registry(path.string(), options);
+    registry.import_zones(diachi::test::grid_zones(4, 5), {{"Tỉnh Mẫu", {43}}});
+    std::size_t acknowledged = 0;
+    const auto count = [&](auto&, auto&) { ++acknowledged; };
+    {
+        auto load = registry.begin_bulk_load();
+        load.add(batches[0], count);
+        load.flush();
+        EXPECT_EQ(acknowledged, 1U);
+        // Batch files are written in the store's scratch folder: a file in its place fails them.
+        std::filesystem::remove_all(path / "ingest");
+        std::ofstream(path / "ingest") << "in the way";
+        load.add(batches[1], count);
+        try {
+            load.add(batches[2], count);
+            ADD_FAILURE() << "a failed write went unreported";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("ingest"), std::string::npos) << e.what();
+        }
+        EXPECT_THROW(load.add(batches[3], count), std::runtime_error);
+        EXPECT_THROW(load.flush(), std::runtime_error);
+        EXPECT_THROW(load.finish(), std::runtime_error);
+        EXPECT_EQ(acknowledged, 1U);
+        std::filesystem::remove(path / "ingest");
+        // Batch 1 again, by hand: its ids are new to the store, and its cells' units go on from
+        // batch 0's.
+        std::vector<diachi::Result<diachi::store::Registered>> out;
+        registry.register_households(batches[1], &out);
+        for (const auto& result : out) {
+            ASSERT_TRUE(result) << result.error().message();
+            EXPECT_TRUE(result->created);
+        }
+    }
+    EXPECT_EQ(registry.household_count(), 1200U);
+    const auto check = registry.check();
+    EXPECT_TRUE(check.ok()) << (check.problems.empty() ? "" : check.problems.front());
+    EXPECT_EQ(check.external_ids, 1200U);
 }
 
 TEST_F(IngestTest, ALoadIntoAStoreWithHouseholdsIsNotDeferred) {

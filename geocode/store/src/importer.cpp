@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <stdexcept>
+#include <utility>
 
 #include <diachi/geography/record_reader.hpp>
 #include <diachi/geography/transform.hpp>
@@ -105,35 +107,68 @@ ImportSummary import_households(Registry& registry, const std::string& path,
     }
     ImportSummary summary;
     summary.counts.total_hint = reader.count_hint();
+    // The rows read since the last batch was handed over: those to register, with their row
+    // numbers, and those that failed before (counted once their batch is committed, so that
+    // the counts always describe committed rows).
+    struct Pending {
+        std::vector<std::uint64_t> rows;
+        std::vector<ImportError> unread;  // row, message
+    };
     std::vector<Registration> batch;
-    std::vector<std::uint64_t> batch_rows;
+    std::vector<Registration> spare;  // an acknowledged batch's memory, for the next one
+    Pending pending;
     std::vector<Result<Registered>> results;
     const auto fail = [&](std::uint64_t row, std::string message) {
-        ++summary.counts.failed;
-        if (summary.errors.size() < options.max_errors_kept) {
-            summary.errors.push_back({row, row_label(reader, row) + ": " + std::move(message)});
-        }
+        pending.unread.push_back({row, std::move(message)});
     };
-    std::uint64_t pending_failed_rows = 0;
-    const auto flush = [&] {
-        registry.register_households(batch, &results);
-        for (std::size_t i = 0; i < results.size(); ++i) {
-            if (!results[i]) {
-                fail(batch_rows[i], results[i].error().message());
-            } else if (results[i]->created) {
+    // A committed batch: its errors in row order, its counts, the progress report.
+    const auto account = [&](const Pending& rows, std::span<const Result<Registered>> outcome) {
+        std::size_t next_unread = 0;
+        const auto report = [&](std::uint64_t row, const std::string& message) {
+            ++summary.counts.failed;
+            if (summary.errors.size() < options.max_errors_kept) {
+                summary.errors.push_back({row, row_label(reader, row) + ": " + message});
+            }
+        };
+        for (std::size_t i = 0; i < outcome.size(); ++i) {
+            for (; next_unread < rows.unread.size() && rows.unread[next_unread].row < rows.rows[i];
+                 ++next_unread) {
+                report(rows.unread[next_unread].row, rows.unread[next_unread].message);
+            }
+            if (!outcome[i]) {
+                report(rows.rows[i], outcome[i].error().message());
+            } else if (outcome[i]->created) {
                 ++summary.counts.created;
             } else {
                 ++summary.counts.existing;
             }
         }
-        summary.counts.rows += batch.size() + pending_failed_rows;
-        pending_failed_rows = 0;
-        batch.clear();
-        batch_rows.clear();
+        for (; next_unread < rows.unread.size(); ++next_unread) {
+            report(rows.unread[next_unread].row, rows.unread[next_unread].message);
+        }
+        summary.counts.rows += outcome.size() + rows.unread.size();
         summary.counts.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (progress) {
             progress(summary.counts);
+        }
+    };
+    // In a bulk load, a batch is written while the next is read (BulkLoad::add()).
+    const auto flush = [&] {
+        if (load) {
+            load->add(
+                std::exchange(batch, std::exchange(spare, {})),
+                [&, rows = std::exchange(pending, {})](std::vector<Registration>& registrations,
+                                                       std::vector<Result<Registered>>& outcome) {
+                    account(rows, outcome);
+                    spare = std::move(registrations);
+                });
+            batch.clear();
+        } else {
+            registry.register_households(batch, &results);
+            account(pending, results);
+            batch.clear();
+            pending = {};
         }
     };
     const auto text_of = [](const geography::Record& record, int field) -> const std::string& {
@@ -179,7 +214,6 @@ ImportSummary import_households(Registry& registry, const std::string& path,
             fail(record.number, e7.error().message());
         }
         if (!location) {
-            ++pending_failed_rows;
             continue;
         }
         r.location = *location;
@@ -195,15 +229,16 @@ ImportSummary import_households(Registry& registry, const std::string& path,
         }
         r.actor = options.actor;
         batch.push_back(std::move(r));
-        batch_rows.push_back(record.number);
+        pending.rows.push_back(record.number);
         if (batch.size() >= options.batch_size) {
             flush();
         }
     }
-    if (!batch.empty() || pending_failed_rows > 0) {
+    if (!batch.empty() || !pending.unread.empty()) {
         flush();
     }
     if (load) {
+        load->flush();
         if (load->deferred() && progress) {
             summary.counts.merging = true;
             progress(summary.counts);

@@ -1,12 +1,13 @@
 #include <diachi/store/registry.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <iterator>
 #include <mutex>
 #include <numbers>
@@ -264,6 +265,9 @@ std::string format_location(LatLngE7 p) {
 struct CellUnits {
     std::uint16_t last = 0;
     std::string alone_first;
+    /// A deferred load's table says the cell has unit 1 only, whose entry is not read yet: a
+    /// batch that adds to the cell reads it last (Registry::Impl::prepare()).
+    bool first_unread = false;
 };
 
 struct Registry::Impl {
@@ -301,11 +305,30 @@ struct Registry::Impl {
         detail::WordTable externals;
         /// Each family's options that the load changed, as they were (when deferred).
         std::vector<std::unordered_map<std::string, std::string>> saved_options;
+
+        /// A batch of BulkLoad::add(), kept until it is acknowledged.
+        struct Batch {
+            std::vector<Registration> registrations;
+            std::vector<Result<Registered>> results;
+            BulkLoad::Acknowledge acknowledge;
+            std::uint64_t first_id = 0;  // the id it may give first
+        };
+        /// The batch being written, and the end of its write (see settle()).
+        std::unique_ptr<Batch> writing;
+        std::future<void> written;
+        /// Batches durable and not yet acknowledged, in order.
+        std::vector<std::unique_ptr<Batch>> durable;
+        /// The results of an acknowledged batch, for the next one: the memory of 200,000
+        /// households, faulted in afresh for every batch otherwise.
+        std::vector<Result<Registered>> spare_results;
+        /// Why a batch's write failed: the load takes no more batches.
+        std::exception_ptr failure;
     };
     std::unique_ptr<LoadState> load;
     /// Counts the writes (see Registry::generation()).
     std::atomic<std::uint64_t> generation{0};
-    /// Change listeners by handle; called under write_mutex, after the write.
+    /// Change listeners by handle; called after the write, under write_mutex (or, for a batch
+    /// of BulkLoad::add(), on the thread that writes it, while no other write is made).
     mutable std::mutex listeners_mutex;
     mutable std::vector<std::pair<std::uint64_t, ChangeListener>> listeners;
     mutable std::uint64_t next_listener = 1;
@@ -315,6 +338,7 @@ struct Registry::Impl {
     mutable detail::Vocabulary vocabulary;
 
     ~Impl() {
+        settle();  // a bulk load's batch being written uses the store
         if (db != nullptr) {
             for (auto* family : families) {
                 db->DestroyColumnFamilyHandle(family);
@@ -333,7 +357,10 @@ struct Registry::Impl {
     /// the store, where every table file the load wrote would be searched: a cell given no unit
     /// during it is new, and one given unit 2 or more has no unit 1 marked alone. Nothing for a
     /// cell with unit 1 only (its entry is read, to take the mark off), or outside a load.
-    [[nodiscard]] std::optional<CellUnits> loaded_cell(std::uint64_t base) const {
+    /// With @p read_first_later, a cell with unit 1 only is answered too, marked
+    /// CellUnits::first_unread.
+    [[nodiscard]] std::optional<CellUnits> loaded_cell(std::uint64_t base,
+                                                       bool read_first_later = false) const {
         if (!load || !load->deferred) {
             return std::nullopt;
         }
@@ -343,7 +370,7 @@ struct Registry::Impl {
         }
         const auto last = static_cast<std::uint16_t>(*word & unit_mask);
         if (last < 2) {
-            return std::nullopt;
+            return read_first_later ? std::optional(CellUnits{last, {}, true}) : std::nullopt;
         }
         return CellUnits{last, {}};
     }
@@ -365,6 +392,62 @@ struct Registry::Impl {
     /// Merges the level-0 files of every family into its last level, two families at a time,
     /// the largest first.
     void merge_level0();
+
+    /// A batch of registrations decided and built (prepare()), to be written (write()).
+    struct WriteJob {
+        std::vector<rocksdb::WriteBatch> parts;  // one write: ingested together, or appended
+        bool ingest = false;                     // as table files (a bulk batch)
+        std::vector<MapChange> changes;          // for the listeners, once durable
+        std::uint64_t first_id = 0;              // next_id before the batch
+    };
+    /// Everything of Registry::register_households() but the write: ids, codes and units are
+    /// handed out (next_id and a deferred load's tables move on), and the entries built;
+    /// nothing when no row makes a household. @p pipelined: a batch of BulkLoad::add(), which
+    /// the load's batch being written may precede (store reads wait for it; its failure is
+    /// thrown). Needs write_mutex.
+    [[nodiscard]] std::optional<WriteJob> prepare(std::span<const Registration> registrations,
+                                                  std::vector<Result<Registered>>* out,
+                                                  bool pipelined);
+    /// Writes @p job, then tells the listeners. Needs write_mutex, or to be the load's write.
+    void write(WriteJob* job);
+    /// Waits for the bulk load's batch being written, if any: it joins LoadState::durable, or
+    /// its failure is kept (LoadState::failure) and the load's tables are forgotten. Needs
+    /// write_mutex; every writer calls it first, as the store lacks that batch until then.
+    void settle() noexcept {
+        if (!load || !load->written.valid()) {
+            return;
+        }
+        try {
+            load->written.get();
+            load->durable.push_back(std::move(load->writing));
+        } catch (...) {
+            load->failure = std::current_exception();
+            undo_ids(load->writing->first_id);
+            load->writing.reset();
+        }
+    }
+    /// Hands @p batches (durable) to their acknowledgements, in order; keeps the memory of the
+    /// last one's results for the next batch. Needs a load, and not write_mutex.
+    void acknowledge(std::vector<std::unique_ptr<LoadState::Batch>> batches) {
+        for (auto& batch : batches) {
+            batch->acknowledge(batch->registrations, batch->results);
+        }
+        if (!batches.empty()) {
+            std::lock_guard lock(write_mutex);
+            if (load) {
+                load->spare_results = std::move(batches.back()->results);
+            }
+        }
+    }
+    /// After a write that failed, whose ids start at @p first_id: nothing after it was written,
+    /// so those ids are given again. A deferred load's tables hold what the store lacks: from
+    /// then on, writes read the store. (The merge at the end still takes place.)
+    void undo_ids(std::uint64_t first_id) noexcept {
+        next_id = first_id;
+        if (load) {
+            load->deferred = false;
+        }
+    }
     /// Where bulk batches are written as table files before they are ingested.
     [[nodiscard]] std::string scratch_dir() const { return path + "/ingest"; }
 
@@ -410,7 +493,8 @@ struct Registry::Impl {
     [[nodiscard]] CellUnits last_unit(std::unique_ptr<rocksdb::Iterator>* it,
                                       std::uint64_t base) const;
     /// last_unit() of every cell of @p bases (unit bits ignored) missing from @p units, added
-    /// to it; the cells' first units are read in one MultiGet.
+    /// to it; the cells' first units are read in one MultiGet. During a deferred load it reads
+    /// nothing: a cell with unit 1 only comes marked CellUnits::first_unread.
     void last_units(std::vector<std::uint64_t> bases,
                     std::unordered_map<std::uint64_t, CellUnits>* units) const;
     /// A cell whose last unit was @p cell.last is given its next unit: when its unit 1 was
@@ -884,7 +968,7 @@ void Registry::Impl::last_units(std::vector<std::uint64_t> bases,
         if (units->contains(base)) {
             continue;
         }
-        if (auto known = loaded_cell(base)) {
+        if (auto known = loaded_cell(base, /*read_first_later=*/true)) {
             units->emplace(base, std::move(*known));
             continue;
         }
@@ -1130,6 +1214,7 @@ ZoneImportSummary Registry::import_zones(std::vector<geography::ZoneFeature> zon
     auto index = std::make_shared<const geography::ZoneIndex>(zones, m_impl->options.zone_index);
 
     std::lock_guard lock(m_impl->write_mutex);
+    m_impl->settle();
     ZoneImportSummary summary;
     rocksdb::WriteBatch batch;
     std::unordered_set<std::string> valid_from_dates;
@@ -1231,26 +1316,49 @@ void Registry::register_households(std::span<const Registration> registrations,
                                    std::vector<Result<Registered>>* out) {
     quiet_perf_context();
     m_impl->require_writable();
+    std::lock_guard lock(m_impl->write_mutex);
+    m_impl->settle();
+    if (auto job = m_impl->prepare(registrations, out, /*pipelined=*/false)) {
+        try {
+            m_impl->write(&*job);
+        } catch (...) {
+            m_impl->undo_ids(job->first_id);
+            throw;
+        }
+    }
+}
+
+std::optional<Registry::Impl::WriteJob> Registry::Impl::prepare(
+    std::span<const Registration> registrations, std::vector<Result<Registered>>* out,
+    bool pipelined) {
     // One result per row, filled in place (a vector of 200,000 households built beside it and
     // moved over was fresh memory twice per bulk batch). A caller that keeps @p out across
     // batches reuses its memory.
     out->assign(registrations.size(), Result<Registered>(Registered{}));
-    const auto index = m_impl->zone_snapshot();
-    std::lock_guard lock(m_impl->write_mutex);
+    const auto index = zone_snapshot();
 
     // A bulk batch is ingested as table files (batch_ingest.hpp), and its reads and its
     // building run on two threads.
-    const bool bulk = m_impl->options.ingest_min_batch > 0 &&
-                      registrations.size() >= m_impl->options.ingest_min_batch;
+    const bool bulk =
+        options.ingest_min_batch > 0 && registrations.size() >= options.ingest_min_batch;
+    // A deferred bulk load reads the store only for what its tables cannot answer: rows whose
+    // external id's hash it has seen, and the unit 1 of cells it gave one unit. A batch being
+    // written meanwhile (BulkLoad::add()) is waited for first.
+    const bool deferred = load && load->deferred;
+    const auto settle_for_reads = [&] {
+        settle();
+        if (pipelined && load->failure) {
+            std::rethrow_exception(load->failure);
+        }
+    };
 
     // Which (source, external id) pairs exist already, in one MultiGet. A deferred bulk load
     // asks only for those whose hash it has seen (Impl::LoadState).
-    const bool deferred = m_impl->load && m_impl->load->deferred;
     std::vector<std::string> external_keys(registrations.size());
     std::vector<std::uint64_t> external_words(deferred ? registrations.size() : 0);
+    std::vector<std::size_t> asked;  // rows whose external id may be stored
     std::unordered_map<std::size_t, std::uint64_t> existing;
-    const auto read_external = [&] {
-        std::vector<std::size_t> asked;
+    const auto key_external = [&] {
         for (std::size_t i = 0; i < registrations.size(); ++i) {
             if (!registrations[i].external_id.empty()) {
                 external_keys[i] =
@@ -1259,9 +1367,9 @@ void Registry::register_households(std::span<const Registration> registrations,
             }
         }
         if (deferred) {
-            const auto& seen = m_impl->load->externals;
+            const auto& seen = load->externals;
             for (const std::size_t i : asked) {
-                external_words[i] = Impl::external_word(external_keys[i]);
+                external_words[i] = external_word(external_keys[i]);
             }
             std::size_t kept = 0;
             for (std::size_t k = 0; k < asked.size(); ++k) {
@@ -1274,6 +1382,8 @@ void Registry::register_households(std::span<const Registration> registrations,
             }
             asked.resize(kept);
         }
+    };
+    const auto read_existing = [&] {
         if (asked.empty()) {
             return;
         }
@@ -1281,14 +1391,15 @@ void Registry::register_households(std::span<const Registration> registrations,
         for (const std::size_t i : asked) {
             slices.emplace_back(external_keys[i]);
         }
-        detail::multi_get(m_impl->db, m_impl->cf(cf_external), slices, /*sorted=*/false,
-                          [&](std::size_t k, const rocksdb::Status& status, std::string_view found) {
-                              if (status.ok() && found.size() == 8) {
-                                  existing.emplace(asked[k], detail::get_be64(found));
-                              } else if (!status.ok() && !status.IsNotFound()) {
-                                  m_impl->check(status, "reading external ids");
-                              }
-                          });
+        detail::multi_get(
+            db, cf(cf_external), slices, /*sorted=*/false,
+            [&](std::size_t k, const rocksdb::Status& status, std::string_view found) {
+                if (status.ok() && found.size() == 8) {
+                    existing.emplace(asked[k], detail::get_be64(found));
+                } else if (!status.ok() && !status.IsNotFound()) {
+                    check(status, "reading external ids");
+                }
+            });
     };
 
     // The zone of each registration, and the last unit of each cell they fall in, its unit 1
@@ -1313,13 +1424,29 @@ void Registry::register_households(std::span<const Registration> registrations,
                 }
             }
         }
-        m_impl->last_units(std::move(bases), &units);
+        last_units(std::move(bases), &units);
     };
-    if (bulk) {
-        detail::run_both(read_external, [&] { read_units(false); });
-    } else {
-        read_external();
+    if (!bulk) {
+        key_external();
+        if (deferred && !asked.empty()) {
+            settle_for_reads();
+        }
+        read_existing();
         read_units(true);
+    } else if (deferred) {
+        // The tables alone answer both sides; the few ids they have seen are read after.
+        detail::run_both(key_external, [&] { read_units(false); });
+        if (!asked.empty()) {
+            settle_for_reads();
+            read_existing();
+        }
+    } else {
+        detail::run_both(
+            [&] {
+                key_external();
+                read_existing();
+            },
+            [&] { read_units(false); });
     }
     std::unordered_map<std::string_view, std::size_t> batch_external;  // external_keys -> row
     std::unique_ptr<rocksdb::Iterator> codes;  // made by last_unit() when a cell is not new
@@ -1331,8 +1458,9 @@ void Registry::register_households(std::span<const Registration> registrations,
     std::vector<std::pair<std::size_t, std::size_t>> repeats;  // (row, the row it repeats)
     std::vector<NewHousehold> fresh;
     fresh.reserve(registrations.size());
-    rocksdb::WriteBatch first_units;  // unit 1 entries that lose code_alone_bit
-    std::uint64_t next_id = m_impl->next_id;
+    rocksdb::WriteBatch first_units;    // unit 1 entries that lose code_alone_bit
+    std::vector<std::uint64_t> unread;  // cells whose unit 1 entry is read for that, after
+    std::uint64_t id = next_id;
     for (std::size_t i = 0; i < registrations.size(); ++i) {
         const Registration& r = registrations[i];
         if (const Error e = check_registration(r); e.code != ErrorCode::ok) {
@@ -1341,8 +1469,8 @@ void Registry::register_households(std::span<const Registration> registrations,
         }
         if (const auto it = existing.find(i); it != existing.end()) {
             Household household;
-            if (!m_impl->read_household(it->second, Access::staff, &household)) {
-                throw std::runtime_error(m_impl->path + ": external id names a missing household");
+            if (!read_household(it->second, Access::staff, &household)) {
+                throw std::runtime_error(path + ": external id names a missing household");
             }
             results[i] = Registered{std::move(household), false};
             continue;
@@ -1372,30 +1500,37 @@ void Registry::register_households(std::span<const Registration> registrations,
         const std::uint64_t base_key = base->key() & ~unit_mask;
         auto unit_it = units.find(base_key);
         if (unit_it == units.end()) {
-            unit_it = units.emplace(base_key, m_impl->last_unit(&codes, base_key)).first;
+            unit_it = units.emplace(base_key, last_unit(&codes, base_key)).first;
         }
-        if (unit_it->second.last >= HouseholdCode::max_unit) {
+        CellUnits& cell = unit_it->second;
+        if (cell.last >= HouseholdCode::max_unit) {
             results[i] = Error{ErrorCode::unit_exhausted, 0, 0, "9999 households in one cell"};
             continue;
         }
-        m_impl->issue_next_unit(&first_units, base_key, &unit_it->second);
-        fresh.push_back(
-            {i, &zone, base->with_unit(unit_it->second.last), next_id++, &unit_it->second});
+        if (cell.first_unread) {
+            unread.push_back(base_key);
+            cell.first_unread = false;
+        }
+        issue_next_unit(&first_units, base_key, &cell);
+        fresh.push_back({i, &zone, base->with_unit(cell.last), id++, &cell});
     }
 
     // Then the new households' entries, written into one batch per worker: two workers for a
     // bulk batch (building the entries is about half of a bulk registration), one otherwise.
     const std::size_t workers = bulk && fresh.size() >= 2 ? 2 : 1;
-    std::vector<rocksdb::WriteBatch> batches;
+    WriteJob job;
+    job.ingest = bulk;
+    job.first_id = next_id;
+    auto& batches = job.parts;
     for (std::size_t w = 0; w < workers; ++w) {
         const std::size_t rows = fresh.size() * (w + 1) / workers - fresh.size() * w / workers;
-        batches.emplace_back(bulk ? rows * m_impl->bulk_bytes_per_row * 9 / 8 : 0);
+        batches.emplace_back(bulk ? rows * bulk_bytes_per_row * 9 / 8 : 0);
     }
     const std::int64_t time = now_ms();
     const auto build = [&](std::size_t worker) {
         rocksdb::WriteBatch& batch = batches[worker];
-        detail::SearchBatch search(&batch, m_impl->cf(cf_search));
-        PlaceBatch places(&batch, m_impl->cf(cf_density), m_impl->cf(cf_cells));
+        detail::SearchBatch search(&batch, cf(cf_search));
+        PlaceBatch places(&batch, cf(cf_density), cf(cf_cells));
         std::string value;
         const std::size_t begin = fresh.size() * worker / workers;
         const std::size_t end = fresh.size() * (worker + 1) / workers;
@@ -1415,22 +1550,20 @@ void Registry::register_households(std::span<const Registration> registrations,
             h.created_ms = h.updated_ms = time;
             // Unit 1 of a cell that no other row of the batch adds to is alone in it.
             const bool alone = h.code.unit() == 1 && planned.cell->last == 1;
-            m_impl->put_household(&batch, h, nullptr, &search, alone);
+            put_household(&batch, h, nullptr, &search, alone);
             if (!r.personal.head_of_household.empty() || !r.personal.phone.empty()) {
                 detail::encode_personal(r.personal, &value);
-                m_impl->check(batch.Put(m_impl->cf(cf_personal), be64_key(h.id), value),
-                              "batching");
+                check(batch.Put(cf(cf_personal), be64_key(h.id), value), "batching");
                 h.personal = r.personal;
             }
             places.add(h.location, h.id, h.code);
             if (!external_keys[planned.row].empty()) {
-                m_impl->check(batch.Put(m_impl->cf(cf_external), external_keys[planned.row],
-                                        be64_key(h.id)),
-                              "batching");
+                check(batch.Put(cf(cf_external), external_keys[planned.row], be64_key(h.id)),
+                      "batching");
             }
             // The record holds the location; the event names the code it was given.
-            m_impl->append_history(&batch, h, HistoryAction::registered, r.actor,
-                                   "code " + std::string(h.code.canonical().view()));
+            append_history(&batch, h, HistoryAction::registered, r.actor,
+                           "code " + std::string(h.code.canonical().view()));
             results[planned.row] = Registered{std::move(h), true};
         }
         places.finish();
@@ -1444,69 +1577,88 @@ void Registry::register_households(std::span<const Registration> registrations,
                          [&] { searches[1].emplace(build(1)); });
     }
     for (auto& search : searches) {
-        search->finish(&m_impl->vocabulary);
+        search->finish(&vocabulary);
     }
     if (bulk && !fresh.empty()) {
         std::size_t bytes = 0;
         for (const auto& batch : batches) {
             bytes += batch.GetDataSize();
         }
-        m_impl->bulk_bytes_per_row = bytes / fresh.size();
+        bulk_bytes_per_row = bytes / fresh.size();
     }
     for (const auto& [row, first] : repeats) {
         const auto& earlier = results[first];
         results[row] = earlier ? Result<Registered>(Registered{earlier->household, false})
                                : Result<Registered>(earlier.error());
     }
-
-    if (next_id != m_impl->next_id) {
-        m_impl->check(batches.front().Put(m_impl->cf(cf_default), key_next_id, be64_key(next_id)),
-                      "batching");
-        std::vector<const rocksdb::WriteBatch*> parts;
-        for (const auto& batch : batches) {
-            parts.push_back(&batch);
-        }
-        if (first_units.Count() > 0) {
-            parts.push_back(&first_units);
-        }
-        if (!bulk ||
-            !detail::ingest_batch(m_impl->db, parts, m_impl->families, m_impl->scratch_dir())
-                 .ingested) {
-            // One write, so that the batch stays all or nothing.
-            for (std::size_t w = 1; w < parts.size(); ++w) {
-                detail::append_batch(*parts[w], m_impl->families, &batches.front());
-            }
-            m_impl->check(m_impl->db->Write(m_impl->write_options, &batches.front()),
-                          "writing households");
-        }
-        m_impl->generation.fetch_add(1, std::memory_order_release);
-        m_impl->next_id = next_id;
-        if (deferred) {
-            std::vector<std::uint64_t> words;
-            words.reserve(units.size());
-            for (const auto& [base, cell] : units) {
-                if (cell.last > 0) {
-                    words.push_back(base | cell.last);
-                }
-            }
-            m_impl->load->cells.put_all(words);
-            words.clear();
-            for (const NewHousehold& planned : fresh) {
-                if (!external_keys[planned.row].empty()) {
-                    words.push_back(external_words[planned.row]);
-                }
-            }
-            m_impl->load->externals.put_all(words);
-        }
-        std::vector<MapChange> changes;
-        for (const auto& result : *out) {
-            if (result && result->created) {
-                changes.push_back(MapChange{result->household.id, std::nullopt,
-                                            result->household.location});
-            }
-        }
-        m_impl->notify(changes);
+    if (id == next_id) {
+        return std::nullopt;  // nothing new
     }
+
+    // The unit 1 entries a deferred load's table could not give, read once every batch before
+    // this one is durable: each loses its mark of being alone in its cell.
+    if (!unread.empty()) {
+        settle_for_reads();
+        std::vector<std::string> keys;
+        keys.reserve(unread.size());
+        for (const std::uint64_t base : unread) {
+            keys.push_back(be64_key(base | 1));
+        }
+        const std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+        detail::multi_get(
+            db, cf(cf_codes), slices, /*sorted=*/false,
+            [&](std::size_t k, const rocksdb::Status& status, std::string_view value) {
+                check(status, "reading the unit 1 of a cell given one by the load");
+                CellUnits cell = cell_units(&codes, unread[k], value);
+                issue_next_unit(&first_units, unread[k], &cell);
+            });
+    }
+
+    check(batches.front().Put(cf(cf_default), key_next_id, be64_key(id)), "batching");
+    if (first_units.Count() > 0) {
+        batches.push_back(std::move(first_units));
+    }
+    next_id = id;
+    if (deferred) {
+        std::vector<std::uint64_t> words;
+        words.reserve(units.size());
+        for (const auto& [base, cell] : units) {
+            if (cell.last > 0) {
+                words.push_back(base | cell.last);
+            }
+        }
+        load->cells.put_all(words);
+        words.clear();
+        for (const NewHousehold& planned : fresh) {
+            if (!external_keys[planned.row].empty()) {
+                words.push_back(external_words[planned.row]);
+            }
+        }
+        load->externals.put_all(words);
+    }
+    for (const auto& result : *out) {
+        if (result && result->created) {
+            job.changes.push_back(
+                MapChange{result->household.id, std::nullopt, result->household.location});
+        }
+    }
+    return job;
+}
+
+void Registry::Impl::write(WriteJob* job) {
+    std::vector<const rocksdb::WriteBatch*> parts;
+    for (const auto& batch : job->parts) {
+        parts.push_back(&batch);
+    }
+    if (!job->ingest || !detail::ingest_batch(db, parts, families, scratch_dir()).ingested) {
+        // One write, so that the batch stays all or nothing.
+        for (std::size_t w = 1; w < parts.size(); ++w) {
+            detail::append_batch(*parts[w], families, &job->parts.front());
+        }
+        check(db->Write(write_options, &job->parts.front()), "writing households");
+    }
+    generation.fetch_add(1, std::memory_order_release);
+    notify(job->changes);
 }
 
 Result<Registered> Registry::register_household(const Registration& registration) {
@@ -2035,6 +2187,7 @@ Result<Household> Registry::update_address(std::uint64_t id, const Address& addr
         return e;
     }
     std::lock_guard lock(m_impl->write_mutex);
+    m_impl->settle();
     Household h;
     if (const Error error = m_impl->begin_change(id, &h); error.code != ErrorCode::ok) {
         return error;
@@ -2057,6 +2210,7 @@ Result<Household> Registry::move(std::uint64_t id, LatLngE7 location, std::strin
     m_impl->require_writable();
     const auto index = m_impl->zone_snapshot();
     std::lock_guard lock(m_impl->write_mutex);
+    m_impl->settle();
     Household h;
     if (const Error error = m_impl->begin_change(id, &h); error.code != ErrorCode::ok) {
         return error;
@@ -2116,6 +2270,7 @@ Result<Household> Registry::retire(std::uint64_t id, std::string_view actor,
                                    std::string_view reason) {
     m_impl->require_writable();
     std::lock_guard lock(m_impl->write_mutex);
+    m_impl->settle();
     Household h;
     if (const Error error = m_impl->begin_change(id, &h); error.code != ErrorCode::ok) {
         return error;
@@ -2593,15 +2748,78 @@ BulkLoad Registry::begin_bulk_load(std::size_t expected_households) {
     return BulkLoad(this, m_impl->load->deferred);
 }
 
+void Registry::add_to_load(std::vector<Registration> registrations,
+                           BulkLoad::Acknowledge acknowledge) {
+    quiet_perf_context();
+    std::vector<std::unique_ptr<Impl::LoadState::Batch>> durable;
+    {
+        std::lock_guard lock(m_impl->write_mutex);
+        Impl::LoadState& load = *m_impl->load;
+        if (load.failure) {
+            std::rethrow_exception(load.failure);
+        }
+        auto batch = std::make_unique<Impl::LoadState::Batch>();
+        batch->first_id = m_impl->next_id;
+        batch->registrations = std::move(registrations);
+        batch->results = std::move(load.spare_results);
+        batch->acknowledge = std::move(acknowledge);
+        try {
+            if (!load.deferred) {
+                m_impl->settle();  // every read goes to the store
+            }
+            auto job = m_impl->prepare(batch->registrations, &batch->results, /*pipelined=*/true);
+            m_impl->settle();
+            if (load.failure) {
+                std::rethrow_exception(load.failure);
+            }
+            if (job) {
+                load.written = std::async(std::launch::async,
+                                          [impl = m_impl.get(), job = std::move(*job)]() mutable {
+                                              quiet_perf_context();
+                                              impl->write(&job);
+                                          });
+                load.writing = std::move(batch);
+            } else {
+                load.durable.push_back(std::move(batch));  // nothing to write
+            }
+        } catch (...) {
+            // Neither this batch nor one being written is, if it failed.
+            if (!load.failure) {
+                load.failure = std::current_exception();
+                m_impl->undo_ids(batch->first_id);
+            }
+            throw;
+        }
+        durable = std::move(load.durable);
+    }
+    m_impl->acknowledge(std::move(durable));
+}
+
+void Registry::flush_load() {
+    std::vector<std::unique_ptr<Impl::LoadState::Batch>> durable;
+    std::exception_ptr failure;
+    {
+        std::lock_guard lock(m_impl->write_mutex);
+        m_impl->settle();
+        durable = std::move(m_impl->load->durable);
+        failure = m_impl->load->failure;
+    }
+    m_impl->acknowledge(std::move(durable));
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+}
+
 void Registry::end_bulk_load(bool merge) {
     std::unique_ptr<Impl::LoadState> state;
     {
         // From here on, writes read the store again: it holds everything the load wrote.
         std::lock_guard lock(m_impl->write_mutex);
+        m_impl->settle();
         state = std::move(m_impl->load);
     }
-    if (!state || !state->deferred) {
-        return;
+    if (!state || state->saved_options.empty()) {
+        return;  // not deferred
     }
     std::exception_ptr failure;
     if (merge) {
@@ -2636,10 +2854,22 @@ BulkLoad::~BulkLoad() {
     }
 }
 
-void BulkLoad::finish() {
+void BulkLoad::add(std::vector<Registration> registrations, Acknowledge acknowledge) {
     if (m_registry == nullptr) {
         throw std::logic_error("the bulk load has ended already");
     }
+    m_registry->add_to_load(std::move(registrations), std::move(acknowledge));
+}
+
+void BulkLoad::flush() {
+    if (m_registry == nullptr) {
+        throw std::logic_error("the bulk load has ended already");
+    }
+    m_registry->flush_load();
+}
+
+void BulkLoad::finish() {
+    flush();
     std::exchange(m_registry, nullptr)->end_bulk_load(m_deferred);
 }
 

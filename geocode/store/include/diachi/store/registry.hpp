@@ -188,12 +188,21 @@ class Registry;
 /// (the batch's file, then one merge), not once per compaction that rewrites its family.
 /// finish() merges the files. Reads stay correct throughout, and slow down as files pile up.
 ///
+/// add() writes each batch while the caller prepares the next one (reads its rows, and the
+/// registry decides and builds them), so that the two cores stay busy: a batch's results are
+/// handed back once it is durable, from the next add(), flush() or finish().
+///
 /// Everything written during a load is as durable as at any other time. A load ended without
 /// finish() (an exception, a killed process) leaves the files to the usual background
 /// compaction. A store that held households already loads as it always does (deferred() is
 /// false), and finish() then has nothing to do. A BulkLoad must not outlive its Registry.
 class BulkLoad {
 public:
+    /// Takes a batch back once it is durable: its registrations, and one result for each as
+    /// Registry::register_households() gives them.
+    using Acknowledge = std::function<void(std::vector<Registration>& registrations,
+                                           std::vector<Result<Registered>>& results)>;
+
     BulkLoad(BulkLoad&& other) noexcept;
     BulkLoad& operator=(BulkLoad&&) = delete;
     BulkLoad(const BulkLoad&) = delete;
@@ -204,9 +213,22 @@ public:
     /// Whether merging is deferred to finish() (the store held no households at the start).
     [[nodiscard]] bool deferred() const noexcept { return m_deferred; }
 
-    /// Ends the load: merges what it wrote into each family's last level, two families at a
-    /// time, and gives the store back its usual compaction. Throws std::runtime_error when the
-    /// merge fails (what was written stays, for the background compaction).
+    /// Registers @p registrations as Registry::register_households() does (ids, codes and units
+    /// are handed out in order, batch after batch), but returns before they are durable: once
+    /// they are decided and the batch added before them is durable. That batch goes to its
+    /// @p acknowledge now, on the caller's thread; this one goes to @p acknowledge when it is
+    /// durable, from the next add(), flush() or finish(). Other writers wait for the batch being
+    /// written. Throws std::runtime_error when a batch's write failed (that batch is not
+    /// written, nor acknowledged); the load then takes no more batches.
+    void add(std::vector<Registration> registrations, Acknowledge acknowledge);
+
+    /// Waits until every batch added is durable, and acknowledges it. Throws as add() does.
+    void flush();
+
+    /// Ends the load: flush(), then merges what it wrote into each family's last level, two
+    /// families at a time, and gives the store back its usual compaction. Throws
+    /// std::runtime_error when a write or the merge fails (what was written stays, for the
+    /// background compaction).
     void finish();
 
 private:
@@ -249,6 +271,7 @@ public:
     /// Registers @p registrations in one atomic write; @p out gets one result per input, in
     /// order: the household, or why not (ErrorCode::outside_zones, not_found for a zone without
     /// postcode, unit_exhausted). Returns once the write is durable (see the file comment).
+    /// During a bulk load it waits for the load's batch being written first (BulkLoad::add()).
     void register_households(std::span<const Registration> registrations,
                              std::vector<Result<Registered>>* out);
 
@@ -318,7 +341,8 @@ public:
                                                   std::string_view external_id,
                                                   Access access = Access::anonymous) const;
 
-    /// Number of households ever registered (ids issued).
+    /// Number of households ever registered (ids issued, including those of a bulk load's batch
+    /// being written).
     [[nodiscard]] std::uint64_t household_count() const;
 
     // --- change notification -------------------------------------------------------------------
@@ -385,8 +409,12 @@ public:
 
 private:
     friend class BulkLoad;
-    /// Ends the load begun by begin_bulk_load(); @p merge: merge its files first.
+    /// Ends the load begun by begin_bulk_load(), once the batch being written is durable;
+    /// @p merge: merge its files first.
     void end_bulk_load(bool merge);
+    /// BulkLoad::add() and BulkLoad::flush().
+    void add_to_load(std::vector<Registration> registrations, BulkLoad::Acknowledge acknowledge);
+    void flush_load();
 
     struct Impl;
     std::string m_path;
