@@ -28,6 +28,13 @@ std::string density_key(std::uint32_t level, std::uint32_t x, std::uint32_t y) {
     return key;
 }
 
+std::string density_key(std::uint64_t cell) {
+    constexpr std::uint64_t side = (std::uint64_t{1} << 21) - 1;
+    return density_key(static_cast<std::uint32_t>(cell >> 42),
+                       static_cast<std::uint32_t>(cell & side),
+                       static_cast<std::uint32_t>((cell >> 21) & side));
+}
+
 void encode_density(const DensityValue& v, std::string* out) {
     out->resize(24);
     const std::int64_t fields[3] = {v.count, v.sum_x, v.sum_y};
@@ -56,9 +63,11 @@ bool decode_density(std::string_view in, DensityValue* out) noexcept {
 }
 
 void DensityBatch::add(LatLngE7 location, int sign) {
+    static_assert(*std::max_element(Registry::density_levels.begin(),
+                                    Registry::density_levels.end()) <= max_packed_level);
     const WorldFixed w = world_fixed(location);
     for (const std::uint32_t level : Registry::density_levels) {
-        DensityValue& v = m_cells[density_key(level, w.x >> (32 - level), w.y >> (32 - level))];
+        DensityValue& v = m_cells[density_cell(level, w.x >> (32 - level), w.y >> (32 - level))];
         v.count += sign;
         v.sum_x += sign * static_cast<std::int64_t>(w.x);
         v.sum_y += sign * static_cast<std::int64_t>(w.y);
@@ -67,12 +76,12 @@ void DensityBatch::add(LatLngE7 location, int sign) {
 
 void DensityBatch::finish() {
     std::string value;
-    for (const auto& [key, v] : m_cells) {
+    for (const auto& [cell, v] : m_cells) {
         if (v.count == 0 && v.sum_x == 0 && v.sum_y == 0) {
             continue;  // in and out in the same batch
         }
         encode_density(v, &value);
-        const auto status = m_batch->Merge(m_family, key, value);
+        const auto status = m_batch->Merge(m_family, density_key(cell), value);
         if (!status.ok()) {
             throw std::runtime_error("batching density entries: " + status.ToString());
         }

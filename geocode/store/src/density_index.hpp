@@ -39,6 +39,16 @@ struct WorldFixed {
 /// The key of cell (@p x, @p y) at @p level.
 [[nodiscard]] std::string density_key(std::uint32_t level, std::uint32_t x, std::uint32_t y);
 
+/// Cell (@p x, @p y) at @p level (at most max_packed_level) in one word, ordered as its key:
+/// a batch sums its cells by this number, not by a key string.
+constexpr std::uint32_t max_packed_level = 21;
+[[nodiscard]] constexpr std::uint64_t density_cell(std::uint32_t level, std::uint32_t x,
+                                                   std::uint32_t y) noexcept {
+    return std::uint64_t{level} << 42 | std::uint64_t{y} << 21 | x;
+}
+/// The key of density_cell() @p cell.
+[[nodiscard]] std::string density_key(std::uint64_t cell);
+
 /// A cell's counters.
 struct DensityValue {
     std::int64_t count = 0;
@@ -57,15 +67,15 @@ public:
     /// Counts a household at @p location in (@p sign = +1) or out (-1).
     void add(LatLngE7 location, int sign);
     void finish();
-    /// The sums not yet written, by key.
-    [[nodiscard]] const std::unordered_map<std::string, DensityValue>& cells() const noexcept {
+    /// The sums not yet written, by density_cell().
+    [[nodiscard]] const std::unordered_map<std::uint64_t, DensityValue>& cells() const noexcept {
         return m_cells;
     }
 
 private:
     rocksdb::WriteBatch* m_batch;
     rocksdb::ColumnFamilyHandle* m_family;
-    std::unordered_map<std::string, DensityValue> m_cells;
+    std::unordered_map<std::uint64_t, DensityValue> m_cells;
 };
 
 /// Adds the counters of density entries.

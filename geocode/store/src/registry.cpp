@@ -2616,7 +2616,10 @@ StoreCheck Registry::check() const {
             return problem(cell_name(key) + ": does not decode");
         }
         detail::DensityValue expected;
-        if (const auto it = expected_cells.find(std::string(key)); it != expected_cells.end()) {
+        const auto level = static_cast<std::uint8_t>(key[0]);
+        if (const auto it = expected_cells.find(
+                detail::density_cell(level, detail::get_be32(key, 5), detail::get_be32(key, 1)));
+            level <= detail::max_packed_level && it != expected_cells.end()) {
             expected = it->second;
             expected_cells.erase(it);
         }
@@ -2627,10 +2630,10 @@ StoreCheck Registry::check() const {
                     std::to_string(expected.count));
         }
     });
-    for (const auto& [key, expected] : expected_cells) {
+    for (const auto& [cell, expected] : expected_cells) {
         ++report.density_mismatches;
-        problem(cell_name(key) + ": missing, the cell index has " + std::to_string(expected.count) +
-                " households there");
+        problem(cell_name(detail::density_key(cell)) + ": missing, the cell index has " +
+                std::to_string(expected.count) + " households there");
     }
 
     iterate(cf_external, [&](std::string_view key, std::string_view id_key) {
