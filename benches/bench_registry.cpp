@@ -15,9 +15,10 @@
 // Households come in villages of 50..3,000 around random points inside communes (~100 m
 // spread), like the sample generator. BM_BulkImport loads them in batches of 200,000 (zone
 // lookup, code, unit, write of the record, code, cell, density, search, external id and history
-// entries; batches that large are ingested as table files), as a bulk load: into an empty store
-// the files are merged once at the end, and the merge counts in the time (merge_s says how much
-// of it; generate_s how much went to making up the households). It reports households per second
+// entries; batches that large are ingested as table files), as a bulk load: each batch is
+// written while the next is made up and decided (BulkLoad::add()), and into an empty store the
+// files are merged once at the end; the merge counts in the time (merge_s says how much of it;
+// generate_s how much went to making up the households). It reports households per second
 // and bytes per household on disk once compacted. The others report the mean (timed loop) and
 // per-operation p50 / p90 / p99 (counters, ns).
 //

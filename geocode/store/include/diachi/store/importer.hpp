@@ -44,8 +44,9 @@ struct ImportOptions {
     /// Keep at most this many row errors in the summary (all are counted). Default 1000.
     std::size_t max_errors_kept = 1000;
     /// Run the import as a BulkLoad (Registry::begin_bulk_load()): into an empty store, its
-    /// files are merged once at the end instead of compacted as they come. False for an import
-    /// that is part of a load the caller holds. Default true.
+    /// files are merged once at the end instead of compacted as they come, and each batch is
+    /// written while the next is read (BulkLoad::add(); progress reports a batch once it is
+    /// durable). False for an import that is part of a load the caller holds. Default true.
     bool bulk_load = true;
 };
 
