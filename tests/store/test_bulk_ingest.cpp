@@ -19,7 +19,10 @@
 #include <gtest/gtest.h>
 
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/merge_operator.h>
+#include <rocksdb/table.h>
+#include <rocksdb/table_properties.h>
 
 #include <diachi/store/registry.hpp>
 
@@ -58,14 +61,21 @@ public:
     const char* Name() const override { return "diachi.test.FullOnly"; }
 };
 
-/// A database with a plain family, a joining one and a full-merge-only one.
+/// A database with a plain family, a joining one and a full-merge-only one; @p filtered: each
+/// with a Bloom filter and LZ4, as the registry's families are.
 class TestDb {
 public:
-    explicit TestDb(const std::string& path) {
+    explicit TestDb(const std::string& path, bool filtered = false) {
         rocksdb::ColumnFamilyOptions plain;
-        rocksdb::ColumnFamilyOptions join;
+        if (filtered) {
+            rocksdb::BlockBasedTableOptions table;
+            table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+            plain.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+            plain.compression = rocksdb::kLZ4Compression;
+        }
+        rocksdb::ColumnFamilyOptions join = plain;
         join.merge_operator = std::make_shared<Join>();
-        rocksdb::ColumnFamilyOptions full_only;
+        rocksdb::ColumnFamilyOptions full_only = plain;
         full_only.merge_operator = std::make_shared<FullOnly>();
         const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors{
             {rocksdb::kDefaultColumnFamilyName, plain}, {"join", join}, {"full", full_only}};
@@ -105,8 +115,9 @@ public:
 /// Writes @p fill to both databases, then @p batch_of(db) written to @p a and ingested into
 /// @p b; returns what the ingestion did.
 template <typename Fill, typename Batch>
-diachi::store::detail::IngestResult write_and_ingest(TestDb& a, TestDb& b, Fill fill,
-                                                     Batch batch_of) {
+diachi::store::detail::IngestResult write_and_ingest(
+    TestDb& a, TestDb& b, Fill fill, Batch batch_of,
+    diachi::store::detail::Level0Files level0 = diachi::store::detail::Level0Files::lasting) {
     for (TestDb* t : {&a, &b}) {
         rocksdb::WriteBatch existing;
         fill(*t, &existing);
@@ -117,7 +128,22 @@ diachi::store::detail::IngestResult write_and_ingest(TestDb& a, TestDb& b, Fill 
     EXPECT_TRUE(a.db->Write(rocksdb::WriteOptions(), &written).ok());
     rocksdb::WriteBatch ingested;
     batch_of(b, &ingested);
-    return diachi::store::detail::ingest_batch(b.db.get(), ingested, b.handles, b.scratch);
+    return diachi::store::detail::ingest_batch(b.db.get(), ingested, b.handles, b.scratch,
+                                               level0);
+}
+
+/// The properties of the table files of @p family written by ingest_batch() (SstFileWriter's).
+std::vector<std::shared_ptr<const rocksdb::TableProperties>> ingested_tables(
+    TestDb& t, rocksdb::ColumnFamilyHandle* family) {
+    rocksdb::TablePropertiesCollection all;
+    EXPECT_TRUE(t.db->GetPropertiesOfAllTables(family, &all).ok());
+    std::vector<std::shared_ptr<const rocksdb::TableProperties>> out;
+    for (const auto& [file, properties] : all) {
+        if (properties->user_collected_properties.contains("rocksdb.external_sst_file.version")) {
+            out.push_back(properties);
+        }
+    }
+    return out;
 }
 
 class IngestTest : public ::testing::Test {
@@ -170,6 +196,57 @@ TEST_F(IngestTest, WritesToOneKeyCombineAsAWriteWouldCombineThem) {
     EXPECT_EQ(written.contents().at("join").at("c"), "old-c+p+q");
     // Nothing is left behind in the scratch directory.
     EXPECT_TRUE(std::filesystem::is_empty(ingested.scratch));
+}
+
+TEST_F(IngestTest, FilesAMergeRewritesSoonAreWrittenPlainlyAndHoldTheSame) {
+    // Keys between the stored ones: the files go to level 0, where a deferred bulk load's
+    // merge takes them (Level0Files::merged_soon), or compaction (lasting).
+    const auto fill = [](TestDb& t, rocksdb::WriteBatch* batch) {
+        for (const char* key : {"a", "m", "z"}) {
+            ASSERT_TRUE(batch->Put(t.handles[0], key, "stored").ok());
+            ASSERT_TRUE(batch->Put(t.handles[1], key, "stored").ok());
+        }
+    };
+    const auto batch_of = [](TestDb& t, rocksdb::WriteBatch* batch) {
+        for (int i = 0; i < 2000; ++i) {
+            const std::string key = "k" + std::to_string(i * 7919 % 2000);
+            ASSERT_TRUE(batch->Put(t.handles[0], key, std::string(40, 'v')).ok());
+            ASSERT_TRUE(batch->Merge(t.handles[1], key, "1").ok());
+            ASSERT_TRUE(batch->Merge(t.handles[1], key, "2").ok());
+        }
+        ASSERT_TRUE(batch->Merge(t.handles[1], "m", "3").ok());
+    };
+    using diachi::store::detail::Level0Files;
+    std::uint64_t lasting_blocks[2] = {0, 0};
+    for (const Level0Files level0 : {Level0Files::lasting, Level0Files::merged_soon}) {
+        const bool plain = level0 == Level0Files::merged_soon;
+        SCOPED_TRACE(plain ? "merged soon" : "lasting");
+        const auto sub = dir / (plain ? "plain" : "lasting");
+        std::filesystem::create_directories(sub);
+        TestDb written(sub + "/written", /*filtered=*/true);
+        TestDb ingested(sub + "/ingested", /*filtered=*/true);
+        const auto result = write_and_ingest(written, ingested, fill, batch_of, level0);
+        ASSERT_TRUE(result.ingested);
+        EXPECT_EQ(ingested.contents(), written.contents());
+        EXPECT_EQ(written.contents().at("join").at("k7"), "1+2");
+        EXPECT_EQ(written.contents().at("join").at("m"), "stored+3");
+        // Reads find the entries through the files as written (no filter to answer misses).
+        std::string value;
+        ASSERT_TRUE(ingested.db->Get({}, ingested.handles[0], "k1999", &value).ok());
+        EXPECT_TRUE(ingested.db->Get({}, ingested.handles[0], "k2000", &value).IsNotFound());
+        for (std::size_t f = 0; f < 2; ++f) {
+            auto* family = ingested.handles[f];
+            const auto tables = ingested_tables(ingested, family);
+            ASSERT_EQ(tables.size(), 1U) << family->GetName();
+            EXPECT_EQ(tables[0]->filter_size == 0, plain) << family->GetName();
+            EXPECT_EQ(tables[0]->compression_name, "LZ4") << family->GetName();
+            if (plain) {  // blocks of 32 KiB, not the family's 4 KiB
+                EXPECT_LT(tables[0]->num_data_blocks * 4, lasting_blocks[f]) << family->GetName();
+            } else {
+                lasting_blocks[f] = tables[0]->num_data_blocks;
+            }
+        }
+    }
 }
 
 TEST_F(IngestTest, WhatAFileCannotHoldIsRefusedAndNothingIsWritten) {

@@ -11,6 +11,7 @@
 #include <rocksdb/comparator.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/sst_file_writer.h>
+#include <rocksdb/table.h>
 
 #include "run_both.hpp"
 
@@ -221,12 +222,27 @@ bool order(rocksdb::DB* db, FamilyFile* file) {
     return true;
 }
 
-void write_file(rocksdb::DB* db, const FamilyFile& file) {
+/// The table options of level-0 files that one merge rewrites soon (Level0Files::merged_soon).
+std::shared_ptr<rocksdb::TableFactory> merged_soon_tables() {
+    static const std::shared_ptr<rocksdb::TableFactory> factory = [] {
+        rocksdb::BlockBasedTableOptions table;
+        table.format_version = 5;
+        table.block_size = 32 * 1024;
+        table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinarySearch;
+        return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(table));
+    }();
+    return factory;
+}
+
+void write_file(rocksdb::DB* db, const FamilyFile& file, Level0Files level0) {
     rocksdb::Options options = db->GetOptions(file.handle);
     if (!appends(db, file)) {
         // A table file writer compresses for the last level when the family says how; this
         // file goes to the top and is rewritten by compaction.
         options.bottommost_compression = rocksdb::kDisableCompressionOption;
+        if (level0 == Level0Files::merged_soon) {
+            options.table_factory = merged_soon_tables();
+        }
     }
     // The file is read again soon (by compaction or reads): keep it in the page cache.
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options, file.handle,
@@ -245,7 +261,7 @@ void write_file(rocksdb::DB* db, const FamilyFile& file) {
 
 /// Orders and writes every file, on up to two threads (the caller's and one more); false when
 /// some family's writes cannot be combined.
-bool build_files(rocksdb::DB* db, std::vector<FamilyFile>* files) {
+bool build_files(rocksdb::DB* db, std::vector<FamilyFile>* files, Level0Files level0) {
     // The largest first, so that the two threads finish close together.
     std::vector<FamilyFile*> queue;
     for (auto& file : *files) {
@@ -262,7 +278,7 @@ bool build_files(rocksdb::DB* db, std::vector<FamilyFile>* files) {
                 combinable = false;
                 return;
             }
-            write_file(db, *queue[i]);
+            write_file(db, *queue[i], level0);
         }
     };
     if (queue.size() > 1) {
@@ -284,7 +300,7 @@ void remove_files(const std::vector<FamilyFile>& files) {
 
 IngestResult ingest_batch(rocksdb::DB* db, std::span<const rocksdb::WriteBatch* const> batches,
                           std::span<rocksdb::ColumnFamilyHandle* const> families,
-                          const std::string& scratch_dir) {
+                          const std::string& scratch_dir, Level0Files level0) {
     Collector collector;
     for (const rocksdb::WriteBatch* batch : batches) {
         check(batch->Iterate(&collector), "ingesting a batch: reading it");
@@ -327,7 +343,7 @@ IngestResult ingest_batch(rocksdb::DB* db, std::span<const rocksdb::WriteBatch* 
     }
     IngestResult result;
     try {
-        if (!build_files(db, &files)) {
+        if (!build_files(db, &files, level0)) {
             remove_files(files);
             return {};
         }

@@ -19,6 +19,18 @@
 
 namespace diachi::store::detail {
 
+/// How ingest_batch() writes the files that go to level 0.
+enum class Level0Files : std::uint8_t {
+    /// As the family's options say (filters, block hash indexes, its upper-level compression):
+    /// they may be read for a long time before compaction takes them.
+    lasting,
+    /// To be rewritten soon by one merge (a deferred bulk load, Registry::begin_bulk_load()):
+    /// no Bloom filter, no hash index in blocks, blocks of 32 KiB (the family's upper-level
+    /// compression still). The few reads before the merge search each file's index; the merge
+    /// writes the family's own tables.
+    merged_soon,
+};
+
 /// What ingest_batch() did.
 struct IngestResult {
     bool ingested = false;    ///< false: the batch cannot be put as files; nothing was written
@@ -35,8 +47,8 @@ struct IngestResult {
 ///    after it folded into it with the family's merge operator (operands alone are combined
 ///    with its partial merge);
 ///  - a family whose new keys all sort after its existing ones (ids, history) gets a file
-///    compressed for the last level, where it lands; the others get the lighter compression of
-///    the upper levels, where compaction takes them in.
+///    compressed for the last level, where it lands; the others go to level 0, written as
+///    @p level0 says.
 ///
 /// Returns ingested = false and writes nothing when the batch holds what a file cannot express
 /// (a range deletion, a single deletion, merge operands the operator does not combine) or names
@@ -48,14 +60,16 @@ struct IngestResult {
 ///         of the batch is then in the store).
 IngestResult ingest_batch(rocksdb::DB* db, std::span<const rocksdb::WriteBatch* const> batches,
                           std::span<rocksdb::ColumnFamilyHandle* const> families,
-                          const std::string& scratch_dir);
+                          const std::string& scratch_dir,
+                          Level0Files level0 = Level0Files::lasting);
 
 /// ingest_batch() of one batch.
 inline IngestResult ingest_batch(rocksdb::DB* db, const rocksdb::WriteBatch& batch,
                                  std::span<rocksdb::ColumnFamilyHandle* const> families,
-                                 const std::string& scratch_dir) {
+                                 const std::string& scratch_dir,
+                                 Level0Files level0 = Level0Files::lasting) {
     const rocksdb::WriteBatch* one = &batch;
-    return ingest_batch(db, std::span(&one, 1), families, scratch_dir);
+    return ingest_batch(db, std::span(&one, 1), families, scratch_dir, level0);
 }
 
 /// Appends the puts, merges and deletes of @p from to @p to; @p families maps a column family

@@ -397,6 +397,7 @@ struct Registry::Impl {
     struct WriteJob {
         std::vector<rocksdb::WriteBatch> parts;  // one write: ingested together, or appended
         bool ingest = false;                     // as table files (a bulk batch)
+        detail::Level0Files level0 = detail::Level0Files::lasting;  // how, when ingested
         std::vector<MapChange> changes;          // for the listeners, once durable
         std::uint64_t first_id = 0;              // next_id before the batch
     };
@@ -1520,6 +1521,8 @@ std::optional<Registry::Impl::WriteJob> Registry::Impl::prepare(
     const std::size_t workers = bulk && fresh.size() >= 2 ? 2 : 1;
     WriteJob job;
     job.ingest = bulk;
+    // A deferred load's level-0 files are merged when it finishes (BulkLoad::finish()).
+    job.level0 = deferred ? detail::Level0Files::merged_soon : detail::Level0Files::lasting;
     job.first_id = next_id;
     auto& batches = job.parts;
     for (std::size_t w = 0; w < workers; ++w) {
@@ -1650,7 +1653,7 @@ void Registry::Impl::write(WriteJob* job) {
     for (const auto& batch : job->parts) {
         parts.push_back(&batch);
     }
-    if (!job->ingest || !detail::ingest_batch(db, parts, families, scratch_dir()).ingested) {
+    if (!job->ingest || !detail::ingest_batch(db, parts, families, scratch_dir(), job->level0).ingested) {
         // One write, so that the batch stays all or nothing.
         for (std::size_t w = 1; w < parts.size(); ++w) {
             detail::append_batch(*parts[w], families, &job->parts.front());
