@@ -3,12 +3,31 @@
 
 #include <exception>
 #include <iostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli.hpp"
 
+#ifdef DIACHI_WITH_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
 namespace {
+
+/// The allocator this binary runs with (cmake/DiachiAllocator.cmake), for --version.
+std::string allocator() {
+#ifdef DIACHI_WITH_JEMALLOC
+    const char* version = nullptr;
+    std::size_t size = sizeof(version);
+    if (mallctl("version", static_cast<void*>(&version), &size, nullptr, 0) == 0) {
+        return std::string("jemalloc ") + version;
+    }
+    return "jemalloc (linked; its version unknown)";
+#else
+    return "the default malloc";
+#endif
+}
 
 constexpr std::string_view usage = R"(usage: diachi COMMAND [ARGS] [--json]
 
@@ -104,7 +123,7 @@ int main(int argc, char** argv) {
         return words.empty() ? exit_usage : exit_ok;
     }
     if (words[0] == "--version") {
-        std::cout << "diachi " << DIACHI_VERSION << '\n';
+        std::cout << "diachi " << DIACHI_VERSION << '\n' << "allocator: " << allocator() << '\n';
         return exit_ok;
     }
     const std::string_view command = words[0];

@@ -61,6 +61,23 @@ def test_rejected_input_explains_on_stderr():
     assert "invalid character 'I' at position 13" in result.stderr
 
 
+def test_version_names_the_allocator_the_build_linked():
+    # DIACHI_CLI_ALLOCATOR: "jemalloc" when CMake linked it (cmake/DiachiAllocator.cmake; not
+    # under the sanitizers), else "malloc".
+    expected = os.environ.get("DIACHI_CLI_ALLOCATOR")
+    if not expected:
+        pytest.skip("DIACHI_CLI_ALLOCATOR (the allocator the build linked) not set")
+    result = run(["--version"])
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("diachi ")
+    if expected == "jemalloc":
+        # Answered by jemalloc itself (mallctl), so it is the one in this process.
+        assert lines[1].startswith("allocator: jemalloc 5."), lines
+    else:
+        assert lines[1] == "allocator: the default malloc", lines
+
+
 def test_usage_errors_exit_2():
     for args in (["frobnicate"], ["encode", "21.0"], ["encode", "21", "105", "--length", "x"],
                  ["decode", "7PH72R22+62", "extra"], ["code"], ["encode", "1", "2", "--bogus"]):
