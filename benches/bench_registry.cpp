@@ -20,7 +20,8 @@
 // files are merged once at the end; the merge counts in the time (merge_s says how much of it;
 // generate_s how much went to making up the households). It reports households per second
 // and bytes per household on disk once compacted. The others report the mean (timed loop) and
-// per-operation p50 / p90 / p99 (counters, ns).
+// per-operation p50 / p90 / p99 (counters, ns). Linked with jemalloc, as the CLI is
+// (cmake/DiachiAllocator.cmake).
 //
 // Targets (issue #3): resolve p50 <= 3 us, p99 <= 20 us; reverse (nearest 1) p50 <= 10 us;
 // 27M households imported in <= 150 s; <= 100 bytes per household on disk.
