@@ -12,7 +12,8 @@ option(DIACHI_WITH_JEMALLOC "Link diachi's executables with jemalloc" ON)
 
 add_library(diachi_allocator INTERFACE)
 if(DIACHI_WITH_JEMALLOC AND NOT DIACHI_SANITIZE)
-    find_package(Jemalloc 5 MODULE REQUIRED)   # cmake/FindJemalloc.cmake
-    target_link_libraries(diachi_allocator INTERFACE Jemalloc::jemalloc)
+    find_package(PkgConfig REQUIRED)
+    pkg_check_modules(Jemalloc REQUIRED IMPORTED_TARGET jemalloc>=5)   # libjemalloc-dev
+    target_link_libraries(diachi_allocator INTERFACE PkgConfig::Jemalloc)
     target_compile_definitions(diachi_allocator INTERFACE DIACHI_WITH_JEMALLOC=1)
 endif()
