@@ -1680,7 +1680,8 @@ void Registry::Impl::write(WriteJob* job) {
     for (const auto& batch : job->parts) {
         parts.push_back(&batch);
     }
-    if (!job->ingest || !detail::ingest_batch(db, parts, families, scratch_dir(), job->level0).ingested) {
+    if (!job->ingest ||
+        !detail::ingest_batch(db, parts, families, scratch_dir(), job->level0).ingested) {
         // One write, so that the batch stays all or nothing.
         for (std::size_t w = 1; w < parts.size(); ++w) {
             detail::append_batch(*parts[w], families, &job->parts.front());
