@@ -1470,8 +1470,7 @@ std::optional<Registry::Impl::WriteJob> Registry::Impl::prepare(
     }
     std::unordered_map<std::string_view, std::size_t> batch_external;  // external_keys -> row
     batch_external.reserve(registrations.size());
-    std::unordered_map<std::uint64_t, CellUnits> others;  // cells not in `cells`: none so far
-    std::unique_ptr<rocksdb::Iterator> codes;  // made by last_unit() when a cell is not new
+    std::unique_ptr<rocksdb::Iterator> codes;  // made by cell_units() when a cell is not new
 
     // First, in order, what becomes of each registration: an error, the household an import
     // registered before, a repeat of an earlier row of this batch, or a new household with its
@@ -1520,10 +1519,10 @@ std::optional<Registry::Impl::WriteJob> Registry::Impl::prepare(
             continue;
         }
         const std::uint64_t base_key = base->key() & ~unit_mask;
+        // read_units() computed this row's cell from the same zone snapshot.
         CellUnits* found = cells.find(base_key);
         if (found == nullptr) {
-            // Every row that gets here was located above; kept for safety, never reached.
-            found = &others.try_emplace(base_key, last_unit(&codes, base_key)).first->second;
+            throw std::logic_error(path + ": a registration's cell was not read before");
         }
         CellUnits& cell = *found;
         if (cell.last >= HouseholdCode::max_unit) {
@@ -1646,15 +1645,10 @@ std::optional<Registry::Impl::WriteJob> Registry::Impl::prepare(
     next_id = id;
     if (deferred) {
         std::vector<std::uint64_t> words;
-        words.reserve(cells.bases().size() + others.size());
+        words.reserve(cells.bases().size());
         for (std::size_t c = 0; c < cells.bases().size(); ++c) {
             if (cells.at(c).last > 0) {
                 words.push_back(cells.bases()[c] | cells.at(c).last);
-            }
-        }
-        for (const auto& [base, cell] : others) {
-            if (cell.last > 0) {
-                words.push_back(base | cell.last);
             }
         }
         load->cells.put_all(words);
