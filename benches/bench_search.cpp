@@ -224,6 +224,11 @@ void BM_OsmCommuneAccuracy(benchmark::State& state) {
         score = diachi::bench::evaluate_osm(data, scratch);
     }
     fs::remove_all(scratch);
+    if (std::getenv("DIACHI_BENCH_VERBOSE") != nullptr) {
+        for (const auto& miss : score.misses) {
+            std::fprintf(stderr, "miss %s\n", miss.c_str());
+        }
+    }
     state.counters["asked"] = static_cast<double>(score.asked);
     state.counters["top1"] = static_cast<double>(score.correct) / static_cast<double>(score.asked);
     state.counters["placeable"] = static_cast<double>(score.placeable);
@@ -241,9 +246,11 @@ void BM_GeneratedAccuracy(benchmark::State& state) {
     std::array<std::size_t, forms.size()> top1{};
     std::array<std::size_t, forms.size()> top5{};
     std::array<std::size_t, forms.size()> asked{};
+    diachi::store::SearchOptions top_five;
+    top_five.limit = 5;
     for (auto _ : state) {
         for (const auto& q : b.queries) {
-            const auto results = b.registry->search(q.text, {5, diachi::store::Access::anonymous});
+            const auto results = b.registry->search(q.text, top_five);
             ++asked[q.form];
             for (std::size_t i = 0; i < results.size(); ++i) {
                 if (results[i].household && results[i].household->external_id == q.want) {
@@ -276,6 +283,42 @@ void BM_GeneratedAccuracy(benchmark::State& state) {
     state.counters["households"] = static_cast<double>(b.registry->household_count());
 }
 BENCHMARK(BM_GeneratedAccuracy)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+void BM_WrittenUnitForms(benchmark::State& state) {
+    const fs::path data = diachi::bench::data_dir();
+    if (!fs::exists(data / "units/old_to_new_communes.csv")) {
+        state.SkipWithError("../shared/data units absent (set DIACHI_DATA_DIR)");
+        return;
+    }
+    // The zones and old units alone: the text names no household.
+    const fs::path scratch =
+        fs::temp_directory_path() / ("diachi-units-eval-" + std::to_string(std::random_device{}()));
+    auto registry = diachi::bench::national_registry(scratch, data);
+    const auto old = diachi::geography::read_old_units(
+        (data / "units/old_to_new_communes.csv").string(),
+        (data / "units/units_v2.4.1_pre-reform_2025-03-01.json").string());
+    diachi::bench::WrittenScore score;
+    for (auto _ : state) {
+        score = diachi::bench::evaluate_written_units(*registry, old);
+    }
+    registry.reset();
+    fs::remove_all(scratch);
+    if (std::getenv("DIACHI_BENCH_VERBOSE") != nullptr) {
+        for (const auto& miss : score.misses) {
+            std::fprintf(stderr, "miss %s\n", miss.c_str());
+        }
+    }
+    for (std::size_t f = 0; f < score.forms.size(); ++f) {
+        const auto& form = score.forms[f];
+        if (form.asked > 0) {
+            state.counters[std::string("top1_") + diachi::bench::written_form_names[f]] =
+                static_cast<double>(form.correct) / static_cast<double>(form.asked);
+        }
+    }
+    state.counters["queries"] = static_cast<double>(score.asked);
+    state.counters["top1"] = static_cast<double>(score.correct) / static_cast<double>(score.asked);
+}
+BENCHMARK(BM_WrittenUnitForms)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 template <typename F>
 void per_query(benchmark::State& state, const std::vector<std::string>& inputs, F&& f) {

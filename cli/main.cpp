@@ -71,11 +71,14 @@ Zones and the household registry (every command takes --store DIR, or DIACHI_STO
   check [--json]                   verify the store (indexes, codes, history); changes nothing
 
 Address search (Vietnamese, with or without diacritics; old units too once imported):
-  search QUERY [--limit N] [--staff]
+  search QUERY [--limit N] [--staff] [--near LAT,LNG] [--bbox S,W,N,E]
                                    households, hamlets, streets, communes for free text or a code
+                                   (a plus code too); nearer first between equal readings
   suggest PREFIX [--limit N]       completions as the text is typed
   units import MAPPING.csv [--units UNITS.json]
                                    store the pre-2025 communes, districts and provinces
+  streets import STREETS.csv       store a street list (province, district_type, district,
+                                   street): streets found in their old district's communes
 
 Vector tiles (Mapbox Vector Tiles 2.1; layers: households, communes, provinces, labels, grid, osm):
   tile Z X Y [--layers L,...] [--osm FILE.osm.pbf] [--gzip] [--json] [--check]

@@ -35,7 +35,8 @@ void print_results(const std::vector<store::SearchResult>& results, std::string_
 }
 
 int run_search(std::span<const std::string_view> words) {
-    constexpr std::array<std::string_view, 2> value_options = {"--store", "--limit"};
+    constexpr std::array<std::string_view, 4> value_options = {"--store", "--limit", "--near",
+                                                               "--bbox"};
     constexpr std::array<std::string_view, 2> flags = {"--json", "--staff"};
     const Args args(words, value_options, flags);
     args.expect_at_most(1);
@@ -43,6 +44,20 @@ int run_search(std::span<const std::string_view> words) {
     store::SearchOptions options;
     options.limit = static_cast<std::size_t>(args.integer_option("--limit", 10, 1, 1000));
     options.access = args.flag("--staff") ? store::Access::staff : store::Access::anonymous;
+    if (const std::string near = option_or(args, "--near", {}); !near.empty()) {
+        const auto point = store::parse_near(near);
+        if (!point) {
+            throw UsageError("--near '" + near + "': " + point.error().message());
+        }
+        options.near = *point;
+    }
+    if (const std::string box = option_or(args, "--bbox", {}); !box.empty()) {
+        const auto parsed = store::parse_bbox(box);
+        if (!parsed) {
+            throw UsageError("--bbox '" + box + "': " + parsed.error().message());
+        }
+        options.bbox = *parsed;
+    }
     const store::Registry registry(store_path(args), read_only());
     const auto results = registry.search(query, options);
     print_results(results, query, args.flag("--json"));
@@ -82,6 +97,23 @@ int run_units_import(std::span<const std::string_view> words) {
     return exit_ok;
 }
 
+int run_streets_import(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 1> value_options = {"--store"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(1);
+    const std::string csv(args.positional(0, "STREETS.csv"));
+    const auto rows = geography::read_streets(csv);
+    store::Registry registry(store_path(args), writable());
+    const std::size_t stored = registry.import_streets(rows);
+    if (args.flag("--json")) {
+        std::cout << JsonObject{}.field("streets", static_cast<long>(stored)).str() << '\n';
+    } else {
+        std::cout << stored << " street rows stored\n";
+    }
+    return exit_ok;
+}
+
 }  // namespace
 
 int run_search_command(std::string_view command, std::span<const std::string_view> words) {
@@ -92,6 +124,12 @@ int run_search_command(std::string_view command, std::span<const std::string_vie
             throw UsageError("units: expected 'units import MAPPING.csv [--units UNITS.json]'");
         }
         return run_units_import(words.subspan(1));
+    }
+    if (command == "streets") {
+        if (words.empty() || words[0] != "import") {
+            throw UsageError("streets: expected 'streets import STREETS.csv'");
+        }
+        return run_streets_import(words.subspan(1));
     }
     return -1;
 }

@@ -370,14 +370,33 @@ void bind_registry(py::module_& m) {
             "JSON for districts) so that search maps old addresses to today's communes.")
         .def(
             "search",
-            [](const Registry& r, const std::string& query, std::size_t limit, bool staff) {
+            [](const Registry& r, const std::string& query, std::size_t limit, bool staff,
+               const std::string& near, const std::string& bbox) {
+                store::SearchOptions options;
+                options.limit = limit;
+                options.access = staff ? store::Access::staff : store::Access::anonymous;
+                if (!near.empty()) {
+                    const auto point = store::parse_near(near);
+                    if (!point) {
+                        throw py::value_error(point.error().message());
+                    }
+                    options.near = *point;
+                }
+                if (!bbox.empty()) {
+                    const auto box = store::parse_bbox(bbox);
+                    if (!box) {
+                        throw py::value_error(box.error().message());
+                    }
+                    options.bbox = *box;
+                }
                 py::gil_scoped_release release;
-                return r.search(query, {limit, staff ? store::Access::staff
-                                                     : store::Access::anonymous});
+                return r.search(query, options);
             },
             py::arg("query"), py::arg("limit") = 10, py::arg("staff") = false,
+            py::arg("near") = "", py::arg("bbox") = "",
             "Free Vietnamese address text (with or without diacritics, old or new units) or a "
-            "household code -> households, hamlets, streets, communes, best first.")
+            "household code -> households, hamlets, streets, communes, best first. near='LAT,LNG' "
+            "puts the nearer first between equal readings; bbox='S,W,N,E' keeps what is inside.")
         .def(
             "suggest",
             [](const Registry& r, const std::string& prefix, std::size_t limit) {

@@ -217,6 +217,20 @@ Response search(Context& c, const Request& request, bool suggest) {
     store::SearchOptions options;
     options.limit = static_cast<std::size_t>(*limit);
     options.access = access_of(request);
+    if (const auto near = query_param(request.query, "near"); near && !near->empty()) {
+        const auto point = store::parse_near(*near);
+        if (!point) {
+            return error(status::bad_request, "bad_parameter", point.error().message());
+        }
+        options.near = *point;
+    }
+    if (const auto box = query_param(request.query, "bbox"); box && !box->empty()) {
+        const auto parsed = store::parse_bbox(*box);
+        if (!parsed) {
+            return error(status::bad_request, "bad_parameter", parsed.error().message());
+        }
+        options.bbox = *parsed;
+    }
     return json(status::ok, store::search_results_json(*q, c.registry.search(*q, options)));
 }
 

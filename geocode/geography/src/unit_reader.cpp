@@ -73,4 +73,35 @@ std::vector<OldUnit> read_old_units(const std::string& mapping_csv,
     return units;
 }
 
+std::vector<StreetRow> read_streets(const std::string& csv) {
+    auto dataset = detail::open_vector(csv);
+    OGRLayer* layer = detail::layer_of(*dataset, csv, {});
+    const int province_field = detail::required_field(*layer, csv, "province");
+    const int type_field = detail::required_field(*layer, csv, "district_type");
+    const int district_field = detail::required_field(*layer, csv, "district");
+    const int street_field = detail::required_field(*layer, csv, "street");
+    std::vector<StreetRow> rows;
+    long row = 1;  // the header is line 1
+    for (auto& feature : *layer) {
+        ++row;
+        StreetRow r;
+        r.province = feature->GetFieldAsString(province_field);
+        const std::string type = feature->GetFieldAsString(type_field);
+        r.district = feature->GetFieldAsString(district_field);
+        if (!type.empty()) {
+            r.district = type + " " + r.district;
+        }
+        r.street = feature->GetFieldAsString(street_field);
+        if (r.province.empty() || r.district.empty() || r.street.empty()) {
+            throw std::runtime_error(csv + ": line " + std::to_string(row) +
+                                     ": expected a province, a district and a street");
+        }
+        rows.push_back(std::move(r));
+    }
+    if (rows.empty()) {
+        throw std::runtime_error(csv + ": no rows");
+    }
+    return rows;
+}
+
 }  // namespace diachi::geography

@@ -87,20 +87,24 @@ std::size_t spells(const std::vector<Token>& tokens, std::size_t i, std::string_
 }
 
 /// The unit word at token @p i, if any: its entry and length in tokens.
-const UnitWord* unit_at(const std::vector<Token>& tokens, std::size_t i, std::size_t* length) {
+const UnitWord* unit_at(const std::vector<Token>& tokens, std::size_t i, std::size_t* length,
+                        bool alone_in_segment = false) {
     for (const auto& unit : unit_words) {
         const std::size_t n = spells(tokens, i, unit.spelling);
         if (n == 0) {
             continue;
         }
-        // A unit word needs a name after it, in the same segment.
-        if (i + n >= tokens.size() || tokens[i + n].comma_before) {
+        // A unit word needs a name after it, in the same segment (or stands alone in its own).
+        const bool name_follows = i + n < tokens.size() && !tokens[i + n].comma_before;
+        const bool alone = alone_in_segment && (i == 0 || tokens[i].comma_before) &&
+                           i + n < tokens.size() && tokens[i + n].comma_before;
+        if (!name_follows && !alone) {
             continue;
         }
         if (unit.needs_dot && !tokens[i + n - 1].dot_after) {
             continue;
         }
-        if (unit.spelling == "tt") {
+        if (unit.spelling == "tt" && name_follows) {
             bool centre = false;
             for (const auto w : centre_words) {
                 centre = centre || tokens[i + 1].text == w;
@@ -116,6 +120,15 @@ const UnitWord* unit_at(const std::vector<Token>& tokens, std::size_t i, std::si
 }
 
 }  // namespace
+
+UnitMark unit_word_at(const std::vector<Token>& tokens, std::size_t i, bool alone_in_segment) {
+    std::size_t length = 0;
+    const UnitWord* unit = unit_at(tokens, i, &length, alone_in_segment);
+    if (unit == nullptr) {
+        return {};
+    }
+    return UnitMark{unit->part, unit->full, length};
+}
 
 std::string_view name(Part part) noexcept {
     switch (part) {
@@ -146,8 +159,9 @@ ParsedAddress parse_tokens(const std::vector<Token>& tokens) {
     Component* open = nullptr;   // the component collecting words
     bool have_house = false;     // a house number has been read
     std::size_t open_words = 0;  // words it has collected
+    std::size_t i = 0;
     const auto start = [&](Part part, std::string_view unit) {
-        out.components.push_back(Component{part, {}, std::string(unit)});
+        out.components.push_back(Component{part, {}, std::string(unit), i, i});
         open = &out.components.back();
         open_words = 0;
     };
@@ -156,9 +170,10 @@ ParsedAddress parse_tokens(const std::vector<Token>& tokens) {
             open->name.push_back(' ');
         }
         open->name.append(word);
+        open->end_token = i + 1;
         ++open_words;
     };
-    for (std::size_t i = 0; i < tokens.size();) {
+    while (i < tokens.size()) {
         const Token& token = tokens[i];
         const bool segment_start = i == 0 || token.comma_before;
         if (segment_start) {

@@ -20,14 +20,64 @@ void unify_final_y(std::string* word) {
     }
 }
 
+/// The letter case of a code point among the Latin letters Vietnamese uses: +1 upper, -1 lower,
+/// 0 for anything else (combining marks, digits, punctuation).
+int letter_case(char32_t cp) noexcept {
+    if (cp >= 'A' && cp <= 'Z') return 1;
+    if (cp >= 'a' && cp <= 'z') return -1;
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return 1;
+    if (cp >= 0xDF && cp <= 0xFF && cp != 0xF7) return -1;
+    if (cp >= 0x100 && cp <= 0x17F) return cp % 2 == 0 ? 1 : -1;  // Ă ă, Đ đ, Ĩ ĩ, Ũ ũ
+    if (cp == 0x1A0 || cp == 0x1AF) return 1;                      // Ơ, Ư
+    if (cp == 0x1A1 || cp == 0x1B0) return -1;                     // ơ, ư
+    if (cp >= 0x1EA0 && cp <= 0x1EF9) return cp % 2 == 0 ? 1 : -1;  // Ạ ạ ... Ỹ ỹ
+    return 0;
+}
+
+/// Decodes the code point at @p i (advancing it); 0 for a malformed sequence.
+char32_t decode(std::string_view text, std::size_t* i) noexcept {
+    const auto b0 = static_cast<unsigned char>(text[*i]);
+    const int extra = b0 < 0x80 ? 0 : (b0 & 0xE0) == 0xC0 ? 1 : (b0 & 0xF0) == 0xE0 ? 2 : 3;
+    if (*i + static_cast<std::size_t>(extra) >= text.size() + (extra == 0 ? 1 : 0)) {
+        ++*i;
+        return 0;
+    }
+    char32_t cp = extra == 0 ? b0 : (b0 & (0x3F >> extra));
+    for (int k = 1; k <= extra; ++k) {
+        cp = (cp << 6) | (static_cast<unsigned char>(text[*i + static_cast<std::size_t>(k)]) & 0x3F);
+    }
+    *i += static_cast<std::size_t>(extra) + 1;
+    return cp;
+}
+
 }  // namespace
+
+std::string split_glued_words(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 8);
+    int last_case = 0;  // of the last letter, through combining marks
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t at = i;
+        const char32_t cp = decode(text, &i);
+        const int c = letter_case(cp);
+        const bool mark = cp >= 0x300 && cp <= 0x36F;
+        if (c == 1 && last_case == -1) {
+            out.push_back(' ');
+        }
+        out.append(text.substr(at, i - at));
+        if (!mark) {
+            last_case = c;
+        }
+    }
+    return out;
+}
 
 bool is_number(std::string_view token) noexcept { return !token.empty() && is_digit(token[0]); }
 
 std::vector<Token> tokenize(std::string_view text) {
     // Fold first: the folded text is ASCII for every Vietnamese letter; separators and marks
     // are then single bytes (the typographic apostrophes stay multi-byte and are matched).
-    const std::string folded = fold(text);
+    const std::string folded = fold(split_glued_words(text));
     std::vector<Token> out;
     std::string word;
     bool comma = false;
@@ -41,7 +91,7 @@ std::vector<Token> tokenize(std::string_view text) {
         while (letters < word.size() && is_letter(word[letters])) {
             ++letters;
         }
-        if (letters > 0 && letters <= 2 && letters < word.size() && is_digit(word[letters])) {
+        if (letters > 0 && letters < word.size() && is_digit(word[letters])) {
             bool digits = true;
             for (std::size_t i = letters; i < word.size(); ++i) {
                 digits = digits && (is_digit(word[i]) || word[i] == '/');
@@ -49,7 +99,8 @@ std::vector<Token> tokenize(std::string_view text) {
             if (digits) {
                 std::string prefix = word.substr(0, letters);
                 unify_final_y(&prefix);  // as if written apart: "ky5" reads as "ky 5"
-                out.push_back({std::move(prefix), comma, true});
+                // "P5" is an abbreviation, as if dotted; "Kim1" a name glued to its number.
+                out.push_back({std::move(prefix), comma, letters <= 2});
                 comma = false;
                 word.erase(0, letters);
             }

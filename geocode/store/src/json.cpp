@@ -1,3 +1,4 @@
+#include <cmath>
 #include <diachi/store/json.hpp>
 
 #include <diachi/json.hpp>
@@ -90,6 +91,14 @@ std::string search_result_json(const SearchResult& r) {
     for (const auto& n : r.notes) {
         notes.string(n);
     }
+    JsonArray reading;
+    for (const auto& span : r.reading) {
+        reading.raw(JsonObject{}
+                        .field("text", span.text)
+                        .field("role", span.role)
+                        .field("place", span.place)
+                        .str());
+    }
     JsonObject out;
     out.field("kind", name(r.kind))
         .field("score", r.score)
@@ -106,7 +115,13 @@ std::string search_result_json(const SearchResult& r) {
     if (r.household) {
         out.raw("household", household_json(*r.household));
     }
-    return out.raw("matched", matched.str()).raw("notes", notes.str()).str();
+    if (r.distance_m >= 0.0) {
+        out.field("distance_m", std::round(r.distance_m * 10.0) / 10.0);
+    }
+    return out.raw("matched", matched.str())
+        .raw("notes", notes.str())
+        .raw("reading", reading.str())
+        .str();
 }
 
 std::string search_results_json(std::string_view input, const std::vector<SearchResult>& results) {

@@ -101,6 +101,7 @@ constexpr const char* legacy_spatial_family = "spatial";
 constexpr std::string_view key_next_id = "next_id";
 constexpr std::string_view key_prefixes = "prefixes";
 constexpr std::string_view key_old_units = "old_units";
+constexpr std::string_view key_streets = "streets";
 constexpr std::string_view key_format = "format";
 constexpr std::string_view format_version = "diachi-registry-7";
 // Format 3 lacks the density and cell indexes, format 4 the cell index; opening such a store
@@ -360,6 +361,7 @@ struct Registry::Impl {
     mutable std::uint64_t next_listener = 1;
     /// Pre-2025 units (for search), and the gazetteer built from them and the zones.
     std::vector<geography::OldUnit> old_units;
+    std::vector<geography::StreetRow> streets;  // the street list search places streets with
     std::shared_ptr<const detail::Gazetteer> gazetteer = std::make_shared<const detail::Gazetteer>();
     mutable detail::Vocabulary vocabulary;
 
@@ -548,6 +550,7 @@ struct Registry::Impl {
     void put_changed_household(rocksdb::WriteBatch* batch, const Household& h,
                                const Household& before) const;
     void load_old_units(std::string_view data);
+    void load_streets(std::string_view data);
     void rebuild_gazetteer();
     [[nodiscard]] detail::SearchContext search_context() const;
     /// Reads household @p id for a change (with its personal fields); errors not_found and
@@ -776,6 +779,12 @@ void Registry::Impl::open() {
     } else if (!status.IsNotFound()) {
         check(status, "reading the old-unit table");
     }
+    status = db->Get(rocksdb::ReadOptions(), cf(cf_default), key_streets, &value);
+    if (status.ok()) {
+        load_streets(value);
+    } else if (!status.IsNotFound()) {
+        check(status, "reading the street list");
+    }
     load_zones();
     detail::load_area_words(db, cf(cf_search), &vocabulary);
 }
@@ -811,14 +820,30 @@ void Registry::Impl::load_old_units(std::string_view data) {
     old_units = std::move(units);
 }
 
+void Registry::Impl::load_streets(std::string_view data) {
+    detail::Reader in(data, "street list");
+    std::vector<geography::StreetRow> rows;
+    while (!in.done()) {
+        geography::StreetRow row;
+        row.province = in.string();
+        row.district = in.string();
+        row.street = in.string();
+        rows.push_back(std::move(row));
+    }
+    std::lock_guard lock(zones_mutex);
+    streets = std::move(rows);
+}
+
 void Registry::Impl::rebuild_gazetteer() {
     const auto index = zone_snapshot();
     std::vector<geography::OldUnit> units;
+    std::vector<geography::StreetRow> listed;
     {
         std::lock_guard lock(zones_mutex);
         units = old_units;
+        listed = streets;
     }
-    auto built = index ? std::make_shared<const detail::Gazetteer>(*index, units)
+    auto built = index ? std::make_shared<const detail::Gazetteer>(*index, units, listed)
                        : std::make_shared<const detail::Gazetteer>();
     built->add_words_to(&vocabulary);
     std::lock_guard lock(zones_mutex);
@@ -2351,6 +2376,23 @@ std::size_t Registry::import_old_units(const std::vector<geography::OldUnit>& un
     m_impl->rebuild_gazetteer();
     m_impl->generation.fetch_add(1, std::memory_order_release);
     return units.size();
+}
+
+std::size_t Registry::import_streets(const std::vector<geography::StreetRow>& rows) {
+    m_impl->require_writable();
+    std::string data;
+    for (const auto& row : rows) {
+        for (const std::string* field : {&row.province, &row.district, &row.street}) {
+            detail::put_string(&data, *field);
+        }
+    }
+    m_impl->check(m_impl->db->Put(m_impl->write_options, m_impl->cf(cf_default), key_streets,
+                                  data),
+                  "writing the street list");
+    m_impl->load_streets(data);
+    m_impl->rebuild_gazetteer();
+    m_impl->generation.fetch_add(1, std::memory_order_release);
+    return rows.size();
 }
 
 std::vector<SearchResult> Registry::search(std::string_view query,

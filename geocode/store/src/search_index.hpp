@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,9 +32,13 @@
 #include <diachi/store/household.hpp>
 #include <diachi/store/search.hpp>
 
+#include "gazetteer.hpp"
+#include "vocabulary.hpp"
+
 namespace diachi::store::detail {
 
-class Vocabulary;
+inline constexpr char kind_hamlet = 'h';
+inline constexpr char kind_street = 's';
 
 /// The search entries of one write batch. House entries go straight into the batch; area
 /// counters are summed per area and merged once by finish(), so a bulk import of thousands of
@@ -72,50 +75,41 @@ private:
 /// Adds the counters of area entries; keeps the newest non-empty label.
 std::shared_ptr<rocksdb::MergeOperator> area_merge_operator();
 
-/// The words search knows, for typo correction: one edit (substitution, insertion, deletion,
-/// transposition) away from a known word is read as that word. Thread-safe.
-class Vocabulary {
-public:
-    void add_words(std::string_view normalized);
-    [[nodiscard]] bool contains(std::string_view word) const;
-    /// The known word one edit from @p word (the most used when several are), or empty.
-    [[nodiscard]] std::string correct(std::string_view word) const;
-    /// Up to @p limit known words one edit from @p word, the most used first.
-    [[nodiscard]] std::vector<std::string> neighbours(std::string_view word,
-                                                      std::size_t limit) const;
-
-private:
-    mutable std::mutex m_mutex;
-    std::unordered_map<std::string, std::uint32_t> m_counts;
-    std::vector<std::vector<std::string>> m_by_length;
+/// Area counters: count, sum of lat_e7, sum of lng_e7 (little-endian int64), then the label.
+struct AreaValue {
+    std::int64_t count = 0;
+    std::int64_t lat_sum = 0;
+    std::int64_t lng_sum = 0;
+    std::string label;
 };
 
-/// Administrative units by normalised name.
-class Gazetteer {
-public:
-    enum class Level : std::uint8_t { commune, old_commune, old_district, province, old_province };
-    struct Entry {
-        Level level;
-        std::vector<std::uint32_t> zones;  ///< today's zones (indexes) the unit is or became
-        std::string label;                 ///< the unit's full name, e.g. "Quận Hoàn Kiếm"
-        bool partial = false;              ///< an old commune split between several zones
-    };
+[[nodiscard]] bool decode_area(std::string_view data, AreaValue* v);
 
-    Gazetteer() = default;
-    Gazetteer(const geography::ZoneIndex& zones, const std::vector<geography::OldUnit>& old);
+/// An area a household is found under, with its house key there.
+struct AreaKey {
+    char kind;
+    std::string name;
+    std::string house;
+};
 
-    [[nodiscard]] const std::vector<Entry>* find(std::string_view name) const;
-    /// Names starting with @p prefix, in order, at most @p limit.
-    [[nodiscard]] std::vector<std::string_view> with_prefix(std::string_view prefix,
-                                                            std::size_t limit) const;
-    [[nodiscard]] std::size_t max_words() const noexcept { return m_max_words; }
-    /// Every word of every name, for the vocabulary.
-    void add_words_to(Vocabulary* vocabulary) const;
+/// The areas a household is found under, with its house key in each. @p memo, when given,
+/// keeps the names of the written streets and hamlets seen (a village repeats them).
+[[nodiscard]] std::vector<AreaKey> area_keys(const Address& address, AreaNames* memo = nullptr);
 
-private:
-    std::unordered_map<std::string, std::vector<Entry>> m_names;
-    std::vector<std::string> m_sorted;
-    std::size_t m_max_words = 0;
+[[nodiscard]] std::string house_prefix(std::string_view zone_id, char kind, std::string_view name,
+                                       std::string_view house);
+
+/// The unit word of a place's written name ("to dan pho" for "Tổ dân phố Đoài 3"), or empty.
+[[nodiscard]] std::string place_unit(std::string_view text);
+
+[[nodiscard]] std::vector<std::string> split_words(const std::string& text);
+
+/// An area entry found by name.
+struct AreaHit {
+    char kind;
+    std::string name;
+    std::uint32_t zone;
+    AreaValue value;
 };
 
 /// What a search reads from the registry.
@@ -131,8 +125,27 @@ struct SearchContext {
     std::shared_ptr<rocksdb::Iterator> iterator;
 };
 
+/// Throws when a scan of the index failed.
+void check_scan(const rocksdb::Iterator& it);
+
+/// Area entries named @p name (any zone), or, with @p prefix, whose name starts with it.
+void scan_areas(const SearchContext& context, char kind, std::string_view name, bool prefix,
+                std::size_t limit, std::vector<AreaHit>* out);
+
+/// The mean of @p n points whose coordinates sum to @p lat_sum, @p lng_sum.
+[[nodiscard]] LatLngE7 mean_point(std::int64_t lat_sum, std::int64_t lng_sum, std::int64_t n);
+
+void fill_zone(const geography::ZoneIndex& zones, std::uint32_t z, SearchResult* r);
+[[nodiscard]] SearchResult zone_result(const geography::ZoneIndex& zones, std::uint32_t z);
+/// A hamlet or street: centred on its households, labelled with its commune and province.
+[[nodiscard]] SearchResult area_result(const geography::ZoneIndex& zones, const AreaHit& area);
+[[nodiscard]] SearchResult household_result(const geography::ZoneIndex& zones, std::uint32_t z,
+                                            Household h);
+
+/// Free text -> places, best first (search_ranking.cpp).
 std::vector<SearchResult> search(const SearchContext& context, std::string_view query,
                                  const SearchOptions& options);
+/// Completions of text as it is typed (suggest.cpp).
 std::vector<SearchResult> suggest(const SearchContext& context, std::string_view prefix,
                                   std::size_t limit);
 

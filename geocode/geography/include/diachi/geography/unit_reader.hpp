@@ -30,6 +30,20 @@ struct OldUnit {
 [[nodiscard]] std::vector<OldUnit> read_old_units(const std::string& mapping_csv,
                                                   const std::string& units_json = {});
 
+/// One street and a pre-2025 district it runs through (a street crossing districts has a row
+/// for each).
+struct StreetRow {
+    std::string province;  ///< e.g. "Hà Nội" (with or without its unit word)
+    std::string district;  ///< with its unit word, e.g. "Quận Hoàn Kiếm"
+    std::string street;    ///< e.g. "Hàng Gai" (often without Đường/Phố)
+
+    friend bool operator==(const StreetRow&, const StreetRow&) = default;
+};
+
+/// Reads a street list (CSV with province, district_type, district and street, as
+/// streets_by_district.csv). Errors name the file and the line.
+[[nodiscard]] std::vector<StreetRow> read_streets(const std::string& csv);
+
 }  // namespace diachi::geography
 
 #endif  // DIACHI_GEOGRAPHY_UNIT_READER_HPP

@@ -7,6 +7,7 @@
 /// Unit words and their abbreviations mark the parts ("số", "ngõ", "thôn", "P.", "Q.", "TP.");
 /// unmarked parts are left for the gazetteer to recognise.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,9 +37,28 @@ struct Component {
     Part part = Part::unmarked;
     std::string name;
     std::string unit;
+    /// The tokens it was read from (see tokenize()): [first_token, end_token), its unit word
+    /// included. Not compared by ==.
+    std::size_t first_token = 0;
+    std::size_t end_token = 0;
 
-    friend bool operator==(const Component&, const Component&) = default;
+    friend bool operator==(const Component& a, const Component& b) {
+        return a.part == b.part && a.name == b.name && a.unit == b.unit;
+    }
 };
+
+/// A unit word found in a token sequence.
+struct UnitMark {
+    Part part = Part::unmarked;  ///< the level it marks
+    std::string_view full;       ///< its full folded form ("phuong" for "P.")
+    std::size_t length = 0;      ///< tokens it spans (one to three)
+};
+
+/// The unit word starting at token @p i of @p tokens, if one does and a name follows it in the
+/// same segment (or, with @p alone_in_segment, when it stands alone before a comma: "Thị trấn,
+/// Dương Minh Châu"); a part of Part::unmarked with length 0 otherwise.
+[[nodiscard]] UnitMark unit_word_at(const std::vector<Token>& tokens, std::size_t i,
+                                    bool alone_in_segment = false);
 
 struct ParsedAddress {
     std::vector<Component> components;  ///< in the order written

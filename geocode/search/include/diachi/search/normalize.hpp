@@ -20,7 +20,13 @@ struct Token {
     friend bool operator==(const Token&, const Token&) = default;
 };
 
+/// @p text with a space between a lower-case letter and the upper-case letter glued after it,
+/// as typed without spaces: "TP.HồChíMinh" -> "TP.Hồ Chí Minh", "P.TânĐịnh" -> "P.Tân Định".
+/// Runs of capitals ("TPHCM") and text in one case stay as they are.
+[[nodiscard]] std::string split_glued_words(std::string_view text);
+
 /// Splits UTF-8 @p text into folded tokens.
+/// - Words glued in camel case are split first (see split_glued_words()).
 /// - Letters fold as diachi::fold() does (tone marks and other diacritics go, "đ" is "d").
 /// - A word ending in 'y' after a consonant ends in 'i' ("Lý" and "Lí", "Kỳ" and "Kì").
 /// - Apostrophes join ("H'leo", "H' Leo", "H’leo" are "hleo"); hyphens, dots, commas,

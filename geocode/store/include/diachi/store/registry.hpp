@@ -362,6 +362,11 @@ public:
     /// districts and provinces to today's communes with it. Returns the rows stored.
     std::size_t import_old_units(const std::vector<geography::OldUnit>& units);
 
+    /// Stores a street list (replacing an earlier one): each street is placed in the communes
+    /// its pre-2025 district went to (through the old units, which must be imported for it to
+    /// place any). Returns the rows stored.
+    std::size_t import_streets(const std::vector<geography::StreetRow>& rows);
+
     /// Free Vietnamese address text (or a household code) -> households, hamlets, streets,
     /// communes and provinces, best first (see docs/search.md).
     [[nodiscard]] std::vector<SearchResult> search(std::string_view query,

@@ -1,0 +1,373 @@
+#include "reading.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "vocabulary.hpp"
+
+namespace diachi::store::detail {
+namespace {
+
+using search::Part;
+using search::Token;
+
+using L = Gazetteer::Level;
+
+/// Longest run of tokens tried as one name.
+constexpr std::size_t max_name_tokens = 6;
+/// What reading a name against the unit word before it costs.
+constexpr double ignored_unit_penalty = 0.5;
+/// What a listed street gains where the text says a street is (after a house number).
+constexpr double street_after_house_bonus = 0.6;
+/// What reading a word as another one edit away costs.
+constexpr double typo_span_penalty = 0.3;
+
+std::size_t word_count(std::string_view s) {
+    return s.empty() ? 0 : static_cast<std::size_t>(std::count(s.begin(), s.end(), ' ')) + 1;
+}
+
+Role role_of(L level) {
+    switch (level) {
+        case L::commune:
+        case L::old_commune: return Role::commune;
+        case L::old_district: return Role::district;
+        case L::province:
+        case L::old_province: return Role::province;
+        case L::street: return Role::street;
+    }
+    return Role::province;
+}
+
+double level_weight(L level) {
+    switch (level) {
+        case L::commune: return 3.0;
+        case L::old_commune: return 2.9;  // today's name first when both read the same
+        case L::old_district: return 1.0;
+        case L::province: return 1.0;
+        case L::old_province: return 0.95;
+        case L::street: return 2.5;  // a registered street (3) places a door; a listed one a district
+    }
+    return 1.0;
+}
+
+/// The unit word of a unit's label ("phuong" for "Phường Tân Định"), or empty.
+std::string label_unit(const std::string& label) {
+    const auto parsed = search::parse_address(label);
+    return parsed.components.empty() ? std::string() : parsed.components.front().unit;
+}
+
+/// The unit word ending just before token @p i (and where it starts), if any.
+search::UnitMark marker_before(const std::vector<Token>& tokens, std::size_t i,
+                               std::size_t* start) {
+    for (std::size_t n = 3; n >= 1; --n) {
+        if (i < n) {
+            continue;
+        }
+        const auto mark = search::unit_word_at(tokens, i - n, true);
+        if (mark.length == n) {
+            *start = i - n;
+            return mark;
+        }
+    }
+    return {};
+}
+
+/// The component holding token @p i, or nullptr.
+const search::Component* component_at(const search::ParsedAddress& parsed, std::size_t i) {
+    for (const auto& c : parsed.components) {
+        if (i >= c.first_token && i < c.end_token) {
+            return &c;
+        }
+    }
+    return nullptr;
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// Whether component @p c is where a street's name can stand: a street, a named alley, or
+/// unmarked words after a house number or an alley number.
+bool street_may_stand(const search::ParsedAddress& parsed, const search::Component& c) {
+    if (c.part == Part::street || (c.part == Part::alley && !search::is_number(c.name))) {
+        return true;  // "Phố Hàng Gai", "12 Hàng Gai", "Ngõ Huyện"
+    }
+    if (c.part != Part::unmarked || &c == &parsed.components.front()) {
+        return false;  // the first words alone name a commune before a street of that name
+    }
+    const auto& before = *(&c - 1);
+    return before.part == Part::house_number || before.part == Part::alley;
+}
+
+/// Looks up the runs of tokens starting at one token.
+struct SpanFinder {
+    const Gazetteer& gazetteer;
+    const Vocabulary& vocabulary;
+    const std::vector<Token>& tokens;
+    const std::vector<std::vector<std::string>>& alternatives;
+    const search::ParsedAddress& parsed;
+
+    /// Spans of the names starting at token @p i, read with unit word @p mark (starting at
+    /// @p mark_start) when it has a length; @p bonus is added to each.
+    void spans_at(std::size_t i, search::UnitMark mark, std::size_t mark_start, double bonus,
+                  std::vector<Span>* out) const {
+        const std::size_t n = std::min<std::size_t>(tokens.size(), 64);
+        const bool marked = mark.length > 0;
+        // Inside a street or hamlet written with its unit word, a unit's name counts half.
+        const search::Component* holder = component_at(parsed, i);
+        const bool inside_area =
+            holder != nullptr && !holder->unit.empty() &&
+            (holder->part == Part::street || holder->part == Part::hamlet) &&
+            i > holder->end_token - word_count(holder->name);
+        const bool street_place = holder != nullptr && street_may_stand(parsed, *holder);
+        std::vector<std::string> words;
+        for (std::size_t k = i; k < n && k < i + max_name_tokens; ++k) {
+            if (k > i && tokens[k].comma_before) {
+                break;  // a name does not run across a comma
+            }
+            words.push_back(tokens[k].text);
+            const auto add = [&](const Gazetteer::Entry& e, bool alias, double extra,
+                                 const std::string& corrected) {
+                if (marked && !level_allowed(mark.part, e.level)) {
+                    return;
+                }
+                // A listed street where the text can have one: a street's words, or the first
+                // words of the text or after a house number; never against a unit word.
+                if (e.level == L::street && (bonus < 0.0 || !street_place)) {
+                    return;
+                }
+                double w = level_weight(e.level) * (alias ? 0.95 : 1.0) + bonus + extra;
+                if (marked) {
+                    w += 0.1;
+                    // Both communes, but "Phường" written for a "Xã": a weaker reading.
+                    if (mark.part == Part::commune && label_unit(e.label) != mark.full) {
+                        w -= 0.3;
+                    }
+                }
+                // A listed street right after a house number ("12 Hàng Bạc") is what the
+                // number is on, before a ward of the same name.
+                if (e.level == L::street && holder != nullptr && holder->part == Part::street &&
+                    i == holder->end_token - word_count(holder->name)) {
+                    w += street_after_house_bonus;
+                }
+                if (inside_area) {
+                    // Only as the end of the street's or hamlet's words ("thôn Liên Trì 2 Yên
+                    // Hòa": the commune written after the hamlet without a comma).
+                    if (k + 1 != holder->end_token) {
+                        return;
+                    }
+                    w *= 0.5;
+                }
+                Span span;
+                span.begin = marked ? mark_start : i;
+                span.end = k + 1;
+                span.role = role_of(e.level);
+                span.weight = w;
+                span.entry = &e;
+                span.alias = alias;
+                span.corrected = corrected;
+                span.inside_area = inside_area;
+                out->push_back(std::move(span));
+            };
+            lookup(words, marked ? mark.part : Part::unmarked, 0.0, {}, add);
+            // A word no name holds, read as one of the known words one edit from it.
+            for (std::size_t p = 0; p < words.size(); ++p) {
+                const std::string original = words[p];
+                for (const auto& alternative : alternatives[i + p]) {
+                    words[p] = alternative;
+                    lookup(words, marked ? mark.part : Part::unmarked, -typo_span_penalty,
+                           "read '" + original + "' as '" + alternative + "'", add);
+                }
+                words[p] = original;
+            }
+        }
+    }
+
+    /// Entries named by @p words (or aliases of them), passed to @p add.
+    template <typename Add>
+    void lookup(const std::vector<std::string>& words, Part marked, double extra,
+                const std::string& corrected, Add&& add) const {
+        std::string key;
+        std::string glued;
+        for (const auto& w : words) {
+            key.append(key.empty() ? "" : " ").append(w);
+            glued.append(w);
+        }
+        const bool number = all_digits(key);
+        if (number && marked != Part::commune && marked != Part::district) {
+            return;  // a bare number names a unit only after its unit word ("Phường 4")
+        }
+        const std::string name = number ? without_leading_zeros(key) : key;
+        if (const auto* entries = gazetteer.find(name)) {
+            for (const auto& e : *entries) {
+                add(e, false, extra, corrected);
+            }
+        }
+        // Abbreviations: a single word only when it is no word of any name ("HN", "HBT", but
+        // not "an").
+        if (number || (words.size() == 1 && vocabulary.contains(words.front()))) {
+            return;
+        }
+        const auto* aliases = gazetteer.find_alias(name);
+        if (aliases == nullptr && words.size() > 1) {
+            aliases = gazetteer.find_alias(glued);  // "BR VT", "ho chiminh"
+        }
+        if (aliases != nullptr) {
+            for (const Gazetteer::Entry* e : *aliases) {
+                add(*e, true, extra, corrected);
+            }
+        }
+    }
+};
+
+}  // namespace
+
+std::string_view name(Role role) noexcept {
+    switch (role) {
+        case Role::commune: return "commune";
+        case Role::district: return "district";
+        case Role::province: return "province";
+        case Role::street: return "street";
+        case Role::hamlet: return "hamlet";
+    }
+    return "unknown";
+}
+
+std::vector<Span> administrative_spans(const Gazetteer& gazetteer, const Vocabulary& vocabulary,
+                                       const std::vector<Token>& tokens,
+                                       const std::vector<std::vector<std::string>>& alternatives,
+                                       const search::ParsedAddress& parsed) {
+    std::vector<Span> out;
+    const std::size_t n = std::min<std::size_t>(tokens.size(), 64);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::size_t mark_start = i;
+        const search::UnitMark mark = marker_before(tokens, i, &mark_start);
+        if (mark.length > 0 && (mark.part == Part::hamlet || mark.part == Part::house_number ||
+                                mark.part == Part::alley)) {
+            continue;  // "Thôn An Bình": the unit word says what the name is
+        }
+        if (mark.part == Part::street) {
+            // "Phố Huế" is a street, never the province: listed streets only.
+            const SpanFinder finder{gazetteer, vocabulary, tokens, alternatives, parsed};
+            finder.spans_at(i, mark, mark_start, 0.0, &out);
+            continue;
+        }
+        const SpanFinder finder{gazetteer, vocabulary, tokens, alternatives, parsed};
+        finder.spans_at(i, mark, mark_start, 0.0, &out);
+        if (mark.length > 0) {
+            // Also as any unit with the unit word left aside, for less ("sập xa phù yên": "xa"
+            // ends the commune's name, "Phù Yên" is the district).
+            finder.spans_at(i, {}, i, -ignored_unit_penalty, &out);
+        }
+    }
+    return out;
+}
+
+Chain best_chain(const std::vector<Span>& spans, const std::vector<std::size_t>& candidates,
+                 bool admin_only) {
+    std::vector<std::size_t> order;
+    order.reserve(candidates.size());
+    for (const std::size_t s : candidates) {
+        if (!admin_only || !spans[s].is_area()) {
+            order.push_back(s);
+        }
+    }
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return spans[a].begin != spans[b].begin ? spans[a].begin < spans[b].begin
+                                                : spans[a].end < spans[b].end;
+    });
+    if (order.size() > 48) {
+        order.resize(48);  // a query this long reads its first places; the rest stay unread
+    }
+    const std::size_t k = order.size();
+    // One bit per role, and two for the old units taken: an old commune read with its old
+    // district is one address of the old system, worth a little more than the two apart.
+    constexpr std::size_t old_commune_bit = 1U << 5;
+    constexpr std::size_t old_district_bit = 1U << 6;
+    constexpr std::size_t masks = 128;
+    constexpr double old_pair_bonus = 0.2;
+    const auto old_bits = [&](const Span& s) -> std::size_t {
+        if (s.entry == nullptr) {
+            return 0;
+        }
+        return s.entry->level == L::old_commune    ? old_commune_bit
+               : s.entry->level == L::old_district ? old_district_bit
+                                                   : 0;
+    };
+    // best[i][mask]: the heaviest chain of order[i..] using no role in mask.
+    std::vector<std::array<double, masks>> best(k + 1);
+    std::vector<std::array<bool, masks>> take(k + 1);
+    for (auto& row : best) {
+        row.fill(0.0);
+    }
+    std::vector<std::size_t> next(k, k);
+    for (std::size_t i = 0; i < k; ++i) {
+        for (std::size_t j = i + 1; j < k; ++j) {
+            if (spans[order[j]].begin >= spans[order[i]].end) {
+                next[i] = j;
+                break;
+            }
+        }
+    }
+    for (std::size_t i = k; i-- > 0;) {
+        const Span& s = spans[order[i]];
+        const std::size_t bit = std::size_t{1} << static_cast<unsigned>(s.role);
+        const std::size_t old = old_bits(s);
+        for (std::size_t mask = 0; mask < masks; ++mask) {
+            double skip = best[i + 1][mask];
+            double with = -1.0;
+            if ((mask & bit) == 0) {
+                const bool pair = (old == old_commune_bit && (mask & old_district_bit) != 0) ||
+                                  (old == old_district_bit && (mask & old_commune_bit) != 0);
+                with = s.weight + (pair ? old_pair_bonus : 0.0) +
+                       best[next[i]][mask | bit | old];
+            }
+            take[i][mask] = with > skip;
+            best[i][mask] = std::max(skip, with);
+        }
+    }
+    Chain chain;
+    chain.weight = k == 0 ? 0.0 : best[0][0];
+    std::size_t mask = 0;
+    for (std::size_t i = 0; i < k;) {
+        if (take[i][mask]) {
+            chain.spans.push_back(order[i]);
+            mask |= (std::size_t{1} << static_cast<unsigned>(spans[order[i]].role)) |
+                    old_bits(spans[order[i]]);
+            i = next[i];
+        } else {
+            ++i;
+        }
+    }
+    return chain;
+}
+
+std::size_t unread_runs(const std::vector<Token>& tokens, const search::ParsedAddress& parsed,
+                        const std::vector<Span>& spans, const Chain& chain) {
+    std::vector<bool> content(tokens.size(), false);
+    for (const auto& c : parsed.components) {
+        if (c.part == Part::house_number || c.part == Part::alley) {
+            continue;
+        }
+        const std::size_t words = word_count(c.name);
+        for (std::size_t t = c.end_token >= words ? c.end_token - words : 0; t < c.end_token &&
+                                                                          t < tokens.size();
+             ++t) {
+            content[t] = true;
+        }
+    }
+    for (const std::size_t s : chain.spans) {
+        for (std::size_t t = spans[s].begin; t < spans[s].end && t < tokens.size(); ++t) {
+            content[t] = false;
+        }
+    }
+    std::size_t runs = 0;
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+        if (content[t] && (t == 0 || !content[t - 1] || tokens[t].comma_before)) {
+            ++runs;
+        }
+    }
+    return runs;
+}
+
+}  // namespace diachi::store::detail
