@@ -84,30 +84,7 @@ std::string abbreviate(std::string s) {
 
 /// One typo in the longest ASCII-only word: two letters swapped, or one dropped.
 std::string typo(std::string s, std::mt19937_64& rng) {
-    std::size_t best = 0;
-    std::size_t best_length = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        std::size_t j = i;
-        while (j < s.size() && std::isalpha(static_cast<unsigned char>(s[j])) &&
-               static_cast<unsigned char>(s[j]) < 0x80) {
-            ++j;
-        }
-        if (j - i > best_length) {
-            best = i;
-            best_length = j - i;
-        }
-        i = j == i ? i + 1 : j;
-    }
-    if (best_length < 4) {
-        return s;
-    }
-    const std::size_t at = best + 1 + rng() % (best_length - 2);
-    if (rng() % 2 == 0) {
-        std::swap(s[at], s[at + 1]);
-    } else {
-        s.erase(at, 1);
-    }
-    return s;
+    return diachi::bench::typo_in_text(std::move(s), rng());
 }
 
 struct Query {

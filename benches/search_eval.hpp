@@ -109,6 +109,12 @@ inline std::unique_ptr<store::Registry> national_registry(const std::filesystem:
             std::filesystem::exists(streets)) {
             registry->import_streets(geography::read_streets(streets.string()));
         }
+        // The shapes of central Hà Nội's streets (only its highway ways are read: none of the
+        // OSM address points the evaluation asks).
+        if (const auto shapes = data / "osm/hanoi_center_2023-12.osm.pbf";
+            std::filesystem::exists(shapes)) {
+            registry->import_street_lines(geography::read_osm_streets(shapes.string()));
+        }
     }
     return registry;
 }
@@ -247,14 +253,14 @@ inline std::string short_province(const std::string& full, std::size_t variant) 
                                                 : name.substr(0, initial) + "." + name.substr(space + 1);
 }
 
-/// One typo in the longest word of the folded @p name: two letters swapped or one dropped.
-inline std::string typo_in(const std::string& name, std::uint64_t seed) {
-    std::string s = fold(name);
+/// One typo in the longest word of @p s written in ASCII letters: two letters swapped or one
+/// dropped, where @p seed says.
+inline std::string typo_in_text(std::string s, std::uint64_t seed) {
     std::size_t best = 0;
     std::size_t best_length = 0;
     for (std::size_t i = 0; i < s.size();) {
         std::size_t j = i;
-        while (j < s.size() && s[j] >= 'a' && s[j] <= 'z') {
+        while (j < s.size() && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z'))) {
             ++j;
         }
         if (j - i > best_length) {
@@ -273,6 +279,11 @@ inline std::string typo_in(const std::string& name, std::uint64_t seed) {
         s.erase(at, 1);
     }
     return s;
+}
+
+/// One typo in the longest word of the folded @p name.
+inline std::string typo_in(const std::string& name, std::uint64_t seed) {
+    return typo_in_text(fold(name), seed);
 }
 
 struct WrittenForm {

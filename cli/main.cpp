@@ -77,8 +77,11 @@ Address search (Vietnamese, with or without diacritics; old units too once impor
   suggest PREFIX [--limit N]       completions as the text is typed
   units import MAPPING.csv [--units UNITS.json]
                                    store the pre-2025 communes, districts and provinces
-  streets import STREETS.csv       store a street list (province, district_type, district,
-                                   street): streets found in their old district's communes
+  streets import STREETS.csv|FILE.osm.pbf
+                                   store a street list (province, district_type, district,
+                                   street: found in their old district's communes) or the
+                                   named highway ways of an OpenStreetMap file (found in the
+                                   communes they run through)
 
 Vector tiles (Mapbox Vector Tiles 2.1; layers: households, communes, provinces, labels, grid, osm):
   tile Z X Y [--layers L,...] [--osm FILE.osm.pbf] [--gzip] [--json] [--check]

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <iostream>
 
+#include <diachi/geography/street_reader.hpp>
 #include <diachi/geography/unit_reader.hpp>
 #include <diachi/store/registry.hpp>
 
@@ -102,10 +103,12 @@ int run_streets_import(std::span<const std::string_view> words) {
     constexpr std::array<std::string_view, 1> flags = {"--json"};
     const Args args(words, value_options, flags);
     args.expect_at_most(1);
-    const std::string csv(args.positional(0, "STREETS.csv"));
-    const auto rows = geography::read_streets(csv);
+    const std::string path(args.positional(0, "STREETS.csv|FILE.osm.pbf"));
+    const bool osm = path.ends_with(".pbf") || path.ends_with(".osm");
     store::Registry registry(store_path(args), writable());
-    const std::size_t stored = registry.import_streets(rows);
+    // A street list by district, or the streets' shapes from OpenStreetMap.
+    const std::size_t stored = osm ? registry.import_street_lines(geography::read_osm_streets(path))
+                                   : registry.import_streets(geography::read_streets(path));
     if (args.flag("--json")) {
         std::cout << JsonObject{}.field("streets", static_cast<long>(stored)).str() << '\n';
     } else {

@@ -1,5 +1,7 @@
 #include <diachi/search/normalize.hpp>
 
+#include <algorithm>
+
 #include <diachi/text.hpp>
 
 namespace diachi::search {
@@ -70,6 +72,24 @@ std::string split_glued_words(std::string_view text) {
         }
     }
     return out;
+}
+
+std::vector<std::string> split_words(std::string_view normalized) {
+    std::vector<std::string> words;
+    for (std::size_t p = 0; p < normalized.size();) {
+        const std::size_t e = std::min(normalized.find(' ', p), normalized.size());
+        words.emplace_back(normalized.substr(p, e - p));
+        p = e + 1;
+    }
+    return words;
+}
+
+std::size_t word_count(std::string_view normalized) noexcept {
+    std::size_t n = normalized.empty() ? 0 : 1;
+    for (const char c : normalized) {
+        n += c == ' ' ? 1 : 0;
+    }
+    return n;
 }
 
 bool is_number(std::string_view token) noexcept { return !token.empty() && is_digit(token[0]); }

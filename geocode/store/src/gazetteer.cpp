@@ -7,25 +7,8 @@
 #include "vocabulary.hpp"
 
 namespace diachi::store::detail {
-namespace {
 
 using search::Part;
-
-std::size_t word_count(std::string_view s) {
-    return s.empty() ? 0 : static_cast<std::size_t>(std::count(s.begin(), s.end(), ' ')) + 1;
-}
-
-std::vector<std::string> words_of(std::string_view s) {
-    std::vector<std::string> out;
-    for (std::size_t p = 0; p < s.size();) {
-        const std::size_t e = std::min(s.find(' ', p), s.size());
-        out.emplace_back(s.substr(p, e - p));
-        p = e + 1;
-    }
-    return out;
-}
-
-}  // namespace
 
 std::string without_leading_zeros(std::string word) {
     if (word.size() > 1 && word[0] == '0' &&
@@ -100,7 +83,9 @@ Gazetteer::Gazetteer(const geography::ZoneIndex& zones,
         }
         auto& entries = m_names[key];
         for (auto& e : entries) {
-            if (e.level == level && e.label == full) {
+            // Streets placed by their shape and by their district stay apart.
+            if (e.level == level && e.label == full &&
+                (level != Level::street || e.partial == partial)) {
                 e.zones.insert(e.zones.end(), ids.begin(), ids.end());
                 std::sort(e.zones.begin(), e.zones.end());
                 e.zones.erase(std::unique(e.zones.begin(), e.zones.end()), e.zones.end());
@@ -108,7 +93,11 @@ Gazetteer::Gazetteer(const geography::ZoneIndex& zones,
                 return;
             }
         }
-        entries.push_back(Entry{level, std::move(ids), full, partial});
+        // The unit word of the label, for the one the text writes to be compared with.
+        const auto tokens = search::tokenize(full);
+        const auto mark = search::unit_word_at(tokens, 0);
+        entries.push_back(
+            Entry{level, std::move(ids), full, partial, std::string(mark.length > 0 ? mark.full : "")});
     };
     std::unordered_map<std::string, std::vector<std::uint32_t>> provinces;
     for (std::uint32_t z = 0; z < zones.size(); ++z) {
@@ -152,17 +141,29 @@ Gazetteer::Gazetteer(const geography::ZoneIndex& zones,
         }
     }
     for (const auto& row : streets) {
-        const auto it = district_zones.find(unit_key(row.province) + '\0' + unit_key(row.district));
-        std::string key = search::normalize(row.street);
-        if (it == district_zones.end() || key.size() < 2 || search::is_number(key)) {
+        // By its shape: the commune it runs through. By its district (marked partial): the
+        // communes of the district.
+        std::vector<std::uint32_t> ids;
+        const bool by_district = row.zone_id.empty();
+        if (by_district) {
+            const auto it =
+                district_zones.find(unit_key(row.province) + '\0' + unit_key(row.district));
+            if (it != district_zones.end()) {
+                ids = it->second;
+            }
+        } else if (const auto z = zones.find(row.zone_id)) {
+            ids.push_back(*z);
+        }
+        const std::string key = search::normalize(row.street);
+        if (ids.empty() || key.size() < 2 || search::is_number(key)) {
             continue;
         }
         // A listed street's name is whole ("Ngõ Huyện", "Xóm Ngò" are names); "Đường" and
         // "Phố" written in front are also left out ("Phổ Yên" is a name).
-        add(row.street, Level::street, it->second, false, key);
+        add(row.street, Level::street, ids, by_district, key);
         for (const std::string_view word : {"Đường ", "đường ", "Phố ", "phố "}) {
             if (row.street.starts_with(word) && row.street.size() > word.size()) {
-                add(row.street, Level::street, it->second, false,
+                add(row.street, Level::street, ids, by_district,
                     search::normalize(row.street.substr(word.size())));
             }
         }
@@ -178,7 +179,7 @@ Gazetteer::Gazetteer(const geography::ZoneIndex& zones,
     }
     for (auto& [name, entries] : m_names) {
         m_sorted.push_back(name);
-        m_max_words = std::max(m_max_words, word_count(name));
+        m_max_words = std::max(m_max_words, search::word_count(name));
         for (auto& e : entries) {
             std::sort(e.zones.begin(), e.zones.end());
             e.zones.erase(std::unique(e.zones.begin(), e.zones.end()), e.zones.end());
@@ -220,7 +221,7 @@ void Gazetteer::add_aliases() {
         }
     };
     for (const auto& [name, entries] : m_names) {
-        const auto words = words_of(name);
+        const auto words = search::split_words(name);
         if (words.size() < 2) {
             continue;
         }

@@ -34,7 +34,9 @@ public:
         Level level;
         std::vector<std::uint32_t> zones;  ///< today's zones (indexes) the unit is or became, sorted
         std::string label;                 ///< the unit's full name, e.g. "Quận Hoàn Kiếm"
-        bool partial = false;              ///< an old commune split between several zones
+        /// An old commune split between several zones; a street placed by its district only.
+        bool partial = false;
+        std::string unit;                  ///< the label's unit word, folded ("phuong"), or empty
 
         /// Whether zone @p z is (part of) this unit.
         [[nodiscard]] bool contains(std::uint32_t z) const noexcept;

@@ -22,10 +22,6 @@ constexpr double street_after_house_bonus = 0.6;
 /// What reading a word as another one edit away costs.
 constexpr double typo_span_penalty = 0.3;
 
-std::size_t word_count(std::string_view s) {
-    return s.empty() ? 0 : static_cast<std::size_t>(std::count(s.begin(), s.end(), ' ')) + 1;
-}
-
 Role role_of(L level) {
     switch (level) {
         case L::commune:
@@ -38,22 +34,19 @@ Role role_of(L level) {
     return Role::province;
 }
 
-double level_weight(L level) {
+double level_weight(const Gazetteer::Entry& e) {
+    const L level = e.level;
     switch (level) {
         case L::commune: return 3.0;
         case L::old_commune: return 2.9;  // today's name first when both read the same
         case L::old_district: return 1.0;
         case L::province: return 1.0;
         case L::old_province: return 0.95;
-        case L::street: return 2.5;  // a registered street (3) places a door; a listed one a district
+        // A registered street (3) places a door; a street's shape its communes; a listed
+        // street only its district.
+        case L::street: return e.partial ? 2.5 : 2.8;
     }
     return 1.0;
-}
-
-/// The unit word of a unit's label ("phuong" for "Phường Tân Định"), or empty.
-std::string label_unit(const std::string& label) {
-    const auto parsed = search::parse_address(label);
-    return parsed.components.empty() ? std::string() : parsed.components.front().unit;
 }
 
 /// The unit word ending just before token @p i (and where it starts), if any.
@@ -118,7 +111,7 @@ struct SpanFinder {
         const bool inside_area =
             holder != nullptr && !holder->unit.empty() &&
             (holder->part == Part::street || holder->part == Part::hamlet) &&
-            i > holder->end_token - word_count(holder->name);
+            i > holder->end_token - search::word_count(holder->name);
         const bool street_place = holder != nullptr && street_may_stand(parsed, *holder);
         std::vector<std::string> words;
         for (std::size_t k = i; k < n && k < i + max_name_tokens; ++k) {
@@ -136,18 +129,18 @@ struct SpanFinder {
                 if (e.level == L::street && (bonus < 0.0 || !street_place)) {
                     return;
                 }
-                double w = level_weight(e.level) * (alias ? 0.95 : 1.0) + bonus + extra;
+                double w = level_weight(e) * (alias ? 0.95 : 1.0) + bonus + extra;
                 if (marked) {
                     w += 0.1;
                     // Both communes, but "Phường" written for a "Xã": a weaker reading.
-                    if (mark.part == Part::commune && label_unit(e.label) != mark.full) {
+                    if (mark.part == Part::commune && e.unit != mark.full) {
                         w -= 0.3;
                     }
                 }
                 // A listed street right after a house number ("12 Hàng Bạc") is what the
                 // number is on, before a ward of the same name.
                 if (e.level == L::street && holder != nullptr && holder->part == Part::street &&
-                    i == holder->end_token - word_count(holder->name)) {
+                    i == holder->end_token - search::word_count(holder->name)) {
                     w += street_after_house_bonus;
                 }
                 if (inside_area) {
@@ -284,22 +277,40 @@ Chain best_chain(const std::vector<Span>& spans, const std::vector<std::size_t>&
     // district is one address of the old system, worth a little more than the two apart.
     constexpr std::size_t old_commune_bit = 1U << 5;
     constexpr std::size_t old_district_bit = 1U << 6;
-    constexpr std::size_t masks = 128;
     constexpr double old_pair_bonus = 0.2;
-    const auto old_bits = [&](const Span& s) -> std::size_t {
+    const auto bits_of = [&](const Span& s) -> std::size_t {
+        const std::size_t role = std::size_t{1} << static_cast<unsigned>(s.role);
         if (s.entry == nullptr) {
-            return 0;
+            return role;
         }
-        return s.entry->level == L::old_commune    ? old_commune_bit
-               : s.entry->level == L::old_district ? old_district_bit
-                                                   : 0;
+        return role | (s.entry->level == L::old_commune    ? old_commune_bit
+                       : s.entry->level == L::old_district ? old_district_bit
+                                                           : 0);
     };
-    // best[i][mask]: the heaviest chain of order[i..] using no role in mask.
-    std::vector<std::array<double, masks>> best(k + 1);
-    std::vector<std::array<bool, masks>> take(k + 1);
-    for (auto& row : best) {
-        row.fill(0.0);
+    // The masks range over the bits these spans use only (most zones have one to three).
+    std::array<std::size_t, 7> compact{};
+    std::size_t width = 0;
+    for (const std::size_t o : order) {
+        const std::size_t bits = bits_of(spans[o]);
+        for (std::size_t b = 0; b < compact.size(); ++b) {
+            if ((bits >> b & 1U) != 0 && compact[b] == 0) {
+                compact[b] = std::size_t{1} << width++;
+            }
+        }
     }
+    const auto packed = [&](std::size_t bits) {
+        std::size_t out = 0;
+        for (std::size_t b = 0; b < compact.size(); ++b) {
+            out |= (bits >> b & 1U) != 0 ? compact[b] : 0;
+        }
+        return out;
+    };
+    const std::size_t district_old = compact[6];
+    const std::size_t commune_old = compact[5];
+    const std::size_t masks = std::size_t{1} << width;
+    // best[i * masks + mask]: the heaviest chain of order[i..] using no role in mask.
+    std::vector<double> best((k + 1) * masks, 0.0);
+    std::vector<char> take(k * masks, 0);
     std::vector<std::size_t> next(k, k);
     for (std::size_t i = 0; i < k; ++i) {
         for (std::size_t j = i + 1; j < k; ++j) {
@@ -309,31 +320,34 @@ Chain best_chain(const std::vector<Span>& spans, const std::vector<std::size_t>&
             }
         }
     }
+    std::vector<std::size_t> bits(k);
+    for (std::size_t i = 0; i < k; ++i) {
+        bits[i] = packed(bits_of(spans[order[i]]));
+    }
     for (std::size_t i = k; i-- > 0;) {
         const Span& s = spans[order[i]];
-        const std::size_t bit = std::size_t{1} << static_cast<unsigned>(s.role);
-        const std::size_t old = old_bits(s);
+        const std::size_t role = packed(std::size_t{1} << static_cast<unsigned>(s.role));
         for (std::size_t mask = 0; mask < masks; ++mask) {
-            double skip = best[i + 1][mask];
+            const double skip = best[(i + 1) * masks + mask];
             double with = -1.0;
-            if ((mask & bit) == 0) {
-                const bool pair = (old == old_commune_bit && (mask & old_district_bit) != 0) ||
-                                  (old == old_district_bit && (mask & old_commune_bit) != 0);
+            if ((mask & role) == 0) {
+                const bool pair = (commune_old != 0 && district_old != 0) &&
+                                  (((bits[i] & commune_old) != 0 && (mask & district_old) != 0) ||
+                                   ((bits[i] & district_old) != 0 && (mask & commune_old) != 0));
                 with = s.weight + (pair ? old_pair_bonus : 0.0) +
-                       best[next[i]][mask | bit | old];
+                       best[next[i] * masks + (mask | bits[i])];
             }
-            take[i][mask] = with > skip;
-            best[i][mask] = std::max(skip, with);
+            take[i * masks + mask] = with > skip ? 1 : 0;
+            best[i * masks + mask] = std::max(skip, with);
         }
     }
     Chain chain;
-    chain.weight = k == 0 ? 0.0 : best[0][0];
+    chain.weight = best[0];
     std::size_t mask = 0;
     for (std::size_t i = 0; i < k;) {
-        if (take[i][mask]) {
+        if (take[i * masks + mask] != 0) {
             chain.spans.push_back(order[i]);
-            mask |= (std::size_t{1} << static_cast<unsigned>(spans[order[i]].role)) |
-                    old_bits(spans[order[i]]);
+            mask |= bits[i];
             i = next[i];
         } else {
             ++i;
@@ -349,7 +363,7 @@ std::size_t unread_runs(const std::vector<Token>& tokens, const search::ParsedAd
         if (c.part == Part::house_number || c.part == Part::alley) {
             continue;
         }
-        const std::size_t words = word_count(c.name);
+        const std::size_t words = search::word_count(c.name);
         for (std::size_t t = c.end_token >= words ? c.end_token - words : 0; t < c.end_token &&
                                                                           t < tokens.size();
              ++t) {

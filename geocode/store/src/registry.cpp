@@ -101,7 +101,7 @@ constexpr const char* legacy_spatial_family = "spatial";
 constexpr std::string_view key_next_id = "next_id";
 constexpr std::string_view key_prefixes = "prefixes";
 constexpr std::string_view key_old_units = "old_units";
-constexpr std::string_view key_streets = "streets";
+constexpr std::string_view key_streets = "street_rows";
 constexpr std::string_view key_format = "format";
 constexpr std::string_view format_version = "diachi-registry-7";
 // Format 3 lacks the density and cell indexes, format 4 the cell index; opening such a store
@@ -828,6 +828,7 @@ void Registry::Impl::load_streets(std::string_view data) {
         row.province = in.string();
         row.district = in.string();
         row.street = in.string();
+        row.zone_id = in.string();
         rows.push_back(std::move(row));
     }
     std::lock_guard lock(zones_mutex);
@@ -2380,10 +2381,26 @@ std::size_t Registry::import_old_units(const std::vector<geography::OldUnit>& un
 
 std::size_t Registry::import_streets(const std::vector<geography::StreetRow>& rows) {
     m_impl->require_writable();
+    // The rows of the other kind (by district, by shape) stay.
+    const bool shapes = !rows.empty() && !rows.front().zone_id.empty();
+    std::vector<geography::StreetRow> kept;
+    {
+        std::lock_guard lock(m_impl->zones_mutex);
+        for (const auto& row : m_impl->streets) {
+            if (row.zone_id.empty() == shapes) {
+                kept.push_back(row);
+            }
+        }
+    }
     std::string data;
-    for (const auto& row : rows) {
-        for (const std::string* field : {&row.province, &row.district, &row.street}) {
-            detail::put_string(&data, *field);
+    kept.insert(kept.end(), rows.begin(), rows.end());
+    {
+        const auto* list = &kept;
+        for (const auto& row : *list) {
+            for (const std::string* field :
+                 {&row.province, &row.district, &row.street, &row.zone_id}) {
+                detail::put_string(&data, *field);
+            }
         }
     }
     m_impl->check(m_impl->db->Put(m_impl->write_options, m_impl->cf(cf_default), key_streets,
@@ -2393,6 +2410,30 @@ std::size_t Registry::import_streets(const std::vector<geography::StreetRow>& ro
     m_impl->rebuild_gazetteer();
     m_impl->generation.fetch_add(1, std::memory_order_release);
     return rows.size();
+}
+
+std::size_t Registry::import_street_lines(const std::vector<geography::StreetLine>& lines) {
+    const auto index = m_impl->zone_snapshot();
+    if (!index || index->size() == 0) {
+        throw std::runtime_error("importing street shapes: no zones imported (diachi zones import)");
+    }
+    std::set<std::pair<std::string, std::uint32_t>> placed;  // street name, zone
+    for (const auto& line : lines) {
+        for (const auto& point : line.points) {
+            if (const auto hit = index->locate(point)) {
+                placed.emplace(line.name, hit->zone);
+            }
+        }
+    }
+    std::vector<geography::StreetRow> rows;
+    rows.reserve(placed.size());
+    for (const auto& [name, zone] : placed) {
+        rows.push_back({{}, {}, name, index->zone(zone).id});
+    }
+    if (rows.empty()) {
+        return 0;
+    }
+    return import_streets(rows);
 }
 
 std::vector<SearchResult> Registry::search(std::string_view query,

@@ -27,16 +27,6 @@ namespace detail {
 using search::Part;
 using search::place_name;
 
-std::vector<std::string> split_words(const std::string& text) {
-    std::vector<std::string> words;
-    for (std::size_t p = 0; p < text.size();) {
-        const std::size_t e = std::min(text.find(' ', p), text.size());
-        words.push_back(text.substr(p, e - p));
-        p = e + 1;
-    }
-    return words;
-}
-
 /// The unit word of a place's written name ("to dan pho" for "Tổ dân phố Đoài 3"), or empty.
 std::string place_unit(std::string_view text) {
     const auto parsed = search::parse_address(text);

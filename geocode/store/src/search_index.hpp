@@ -102,8 +102,6 @@ struct AreaKey {
 /// The unit word of a place's written name ("to dan pho" for "Tổ dân phố Đoài 3"), or empty.
 [[nodiscard]] std::string place_unit(std::string_view text);
 
-[[nodiscard]] std::vector<std::string> split_words(const std::string& text);
-
 /// An area entry found by name.
 struct AreaHit {
     char kind;

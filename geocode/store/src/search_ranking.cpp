@@ -74,7 +74,7 @@ Query read_query(const SearchContext& context, std::string_view text) {
         if (!administrative || context.gazetteer->find(unit_key(c.name)) != nullptr) {
             continue;
         }
-        const std::size_t words = split_words(c.name).size();
+        const std::size_t words = search::word_count(c.name);
         for (std::size_t t = c.end_token - words; t < c.end_token; ++t) {
             const std::string& word = q.tokens[t].text;
             if (q.alternatives[t].empty() && word.size() >= 2 && !search::is_number(word)) {
@@ -118,7 +118,7 @@ void area_spans(const SearchContext& context, Query* q, std::vector<AreaFound>* 
         if (c.part == Part::unmarked && search::is_number(c.name)) {
             continue;
         }
-        const auto words = split_words(c.name);
+        const auto words = search::split_words(c.name);
         const std::size_t name_begin = c.end_token - words.size();
         const std::vector<char> kinds = c.part == Part::street
                                             ? std::vector<char>{kind_street, kind_hamlet}
@@ -140,7 +140,12 @@ void area_spans(const SearchContext& context, Query* q, std::vector<AreaFound>* 
             end = name_begin + k;
         }
         double penalty = 0.0;
-        if (hits.empty()) {
+        // A name the gazetteer holds ("Hà Nội" written without a unit word) is no mistyped
+        // street: the names one edit away are not tried for it.
+        const std::string key = unit_key(c.name);
+        const bool unit_name = context.gazetteer->find(key) != nullptr ||
+                               context.gazetteer->find_alias(key) != nullptr;
+        if (hits.empty() && !unit_name) {
             // One word may be mistyped into another real word ("Tanh" for "Thanh").
             for (std::size_t w = 0; w < words.size(); ++w) {
                 if (search::is_number(words[w]) || words[w].size() < 2 ||
@@ -278,7 +283,7 @@ void describe(const Query& q, const std::vector<Span>& spans, const std::vector<
 
 double partial_factor(const std::vector<Span>& spans, const Chain& chain) {
     for (const std::size_t s : chain.spans) {
-        if (!spans[s].is_area() && spans[s].entry->partial && spans[s].role == Role::commune) {
+        if (!spans[s].is_area() && spans[s].role == Role::commune && spans[s].entry->partial) {
             return 0.95;
         }
     }

@@ -31,11 +31,12 @@ struct OldUnit {
                                                   const std::string& units_json = {});
 
 /// One street and a pre-2025 district it runs through (a street crossing districts has a row
-/// for each).
+/// for each), or, from the street's shape, a commune it runs through (zone_id).
 struct StreetRow {
     std::string province;  ///< e.g. "Hà Nội" (with or without its unit word)
     std::string district;  ///< with its unit word, e.g. "Quận Hoàn Kiếm"
     std::string street;    ///< e.g. "Hàng Gai" (often without Đường/Phố)
+    std::string zone_id;   ///< today's commune it runs through; when set, district is unused
 
     friend bool operator==(const StreetRow&, const StreetRow&) = default;
 };

@@ -38,6 +38,12 @@ struct Token {
 /// The folded words of @p text joined by single spaces: the key a name is indexed under.
 [[nodiscard]] std::string normalize(std::string_view text);
 
+/// The words of normalised text (single spaces between them, as normalize() gives).
+[[nodiscard]] std::vector<std::string> split_words(std::string_view normalized);
+
+/// How many words normalised text holds.
+[[nodiscard]] std::size_t word_count(std::string_view normalized) noexcept;
+
 /// Whether folded word @p token starts with a digit (house numbers, "12/34", "3B").
 [[nodiscard]] bool is_number(std::string_view token) noexcept;
 

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include <diachi/error.hpp>
+#include <diachi/geography/street_reader.hpp>
 #include <diachi/geography/unit_reader.hpp>
 #include <diachi/geography/zone_index.hpp>
 #include <diachi/geography/zone_reader.hpp>
@@ -365,7 +366,14 @@ public:
     /// Stores a street list (replacing an earlier one): each street is placed in the communes
     /// its pre-2025 district went to (through the old units, which must be imported for it to
     /// place any). Returns the rows stored.
+    /// Rows with a zone_id (a street's shape) replace the earlier rows with one, rows without
+    /// replace those without: a street list and street shapes are held side by side.
     std::size_t import_streets(const std::vector<geography::StreetRow>& rows);
+
+    /// Places streets by their shapes (geography::read_osm_streets()): each in the communes its
+    /// points fall in, stored with import_streets(). Returns the (street, commune) rows stored;
+    /// throws std::runtime_error when no zones are imported.
+    std::size_t import_street_lines(const std::vector<geography::StreetLine>& lines);
 
     /// Free Vietnamese address text (or a household code) -> households, hamlets, streets,
     /// communes and provinces, best first (see docs/search.md).
