@@ -4,10 +4,12 @@
 // evaluation on the real communes (skipped when ../shared/data is absent).
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
+#include <diachi/olc.hpp>
 #include <diachi/store/registry.hpp>
 
 #include "../../benches/search_eval.hpp"
@@ -168,6 +170,39 @@ TEST_F(SearchTest, ACodeResolvesDirectly) {
     EXPECT_EQ(r.front().kind, PlaceKind::household);
     EXPECT_EQ(r.front().household->id, h.id);
     EXPECT_EQ(r.front().matched, std::vector<std::string>{"code"});
+}
+
+TEST_F(SearchTest, PlusCodesInTheText) {
+    const Household h = add(at(20.2351234, 105.8851234), "1", "Xóm Mã", "");
+    const std::string full(diachi::olc::encode(h.location.grid_point(), 11).value().view());
+    // The full code, as typed in any case.
+    auto r = search(full);
+    ASSERT_FALSE(r.empty());
+    EXPECT_EQ(r.front().kind, PlaceKind::household);
+    EXPECT_EQ(r.front().household->id, h.id);
+    EXPECT_EQ(r.front().matched, std::vector<std::string>{"plus_code"});
+    std::string lower = full;
+    for (char& c : lower) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    EXPECT_EQ(search(lower).front().household->id, h.id);
+    // A short code with the place it is near, as Google Maps writes it.
+    const std::string short_code = full.substr(4);
+    r = search(short_code + " Xã Mẫu 2, Tỉnh Mẫu");
+    ASSERT_FALSE(r.empty());
+    ASSERT_TRUE(r.front().household);
+    EXPECT_EQ(r.front().household->id, h.id);
+    EXPECT_EQ(r.front().reading.back().role, "plus_code");
+    // Shorter, and recovered near another commune (0.05 degrees away): another cell, where
+    // nothing lives.
+    const std::string shorter = full.substr(6);
+    EXPECT_EQ(search(shorter + ", Mẫu 2").front().household->id, h.id);
+    r = search(shorter + " Xã Mẫu 9");
+    ASSERT_FALSE(r.empty());
+    EXPECT_EQ(r.front().kind, PlaceKind::cell);
+    EXPECT_EQ(r.front().zone_id, "Z1-3");
+    // A short code with no place to recover it near finds nothing.
+    EXPECT_TRUE(search(short_code).empty());
 }
 
 TEST_F(SearchTest, OldUnitsMapToTodaysCommunes) {

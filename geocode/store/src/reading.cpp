@@ -356,28 +356,34 @@ Chain best_chain(const std::vector<Span>& spans, const std::vector<std::size_t>&
     return chain;
 }
 
-std::size_t unread_runs(const std::vector<Token>& tokens, const search::ParsedAddress& parsed,
-                        const std::vector<Span>& spans, const Chain& chain) {
-    std::vector<bool> content(tokens.size(), false);
+std::uint64_t content_tokens(const std::vector<Token>& tokens,
+                             const search::ParsedAddress& parsed) {
+    std::uint64_t content = 0;
     for (const auto& c : parsed.components) {
         if (c.part == Part::house_number || c.part == Part::alley) {
             continue;
         }
         const std::size_t words = search::word_count(c.name);
-        for (std::size_t t = c.end_token >= words ? c.end_token - words : 0; t < c.end_token &&
-                                                                          t < tokens.size();
-             ++t) {
-            content[t] = true;
+        for (std::size_t t = c.end_token >= words ? c.end_token - words : 0;
+             t < c.end_token && t < tokens.size() && t < 64; ++t) {
+            content |= std::uint64_t{1} << t;
         }
     }
+    return content;
+}
+
+std::size_t unread_runs(std::uint64_t content, const std::vector<Token>& tokens,
+                        const std::vector<Span>& spans, const Chain& chain) {
     for (const std::size_t s : chain.spans) {
-        for (std::size_t t = spans[s].begin; t < spans[s].end && t < tokens.size(); ++t) {
-            content[t] = false;
+        for (std::size_t t = spans[s].begin; t < spans[s].end && t < 64; ++t) {
+            content &= ~(std::uint64_t{1} << t);
         }
     }
     std::size_t runs = 0;
-    for (std::size_t t = 0; t < tokens.size(); ++t) {
-        if (content[t] && (t == 0 || !content[t - 1] || tokens[t].comma_before)) {
+    for (std::size_t t = 0; t < tokens.size() && t < 64; ++t) {
+        const bool unread = (content >> t & 1U) != 0;
+        const bool after_unread = t > 0 && (content >> (t - 1) & 1U) != 0;
+        if (unread && (!after_unread || tokens[t].comma_before)) {
             ++runs;
         }
     }

@@ -68,10 +68,15 @@ struct Chain {
 [[nodiscard]] Chain best_chain(const std::vector<Span>& spans,
                                const std::vector<std::size_t>& candidates, bool admin_only);
 
-/// Tokens of @p tokens that carry content (not unit words) and that no span of @p chain covers,
-/// counted in runs: the parts of the text a reading leaves unread.
-[[nodiscard]] std::size_t unread_runs(const std::vector<search::Token>& tokens,
-                                      const search::ParsedAddress& parsed,
+/// The tokens (of the first 64) that carry content: the words of components' names, not unit
+/// words, house numbers or alleys. Bit t stands for token t.
+[[nodiscard]] std::uint64_t content_tokens(const std::vector<search::Token>& tokens,
+                                           const search::ParsedAddress& parsed);
+
+/// How many runs of content tokens (see content_tokens()) no span of @p chain covers: the parts
+/// of the text the reading leaves unread. A comma ends a run.
+[[nodiscard]] std::size_t unread_runs(std::uint64_t content,
+                                      const std::vector<search::Token>& tokens,
                                       const std::vector<Span>& spans, const Chain& chain);
 
 }  // namespace diachi::store::detail

@@ -1,3 +1,4 @@
+#include <diachi/olc.hpp>
 #include <diachi/store/registry.hpp>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <iterator>
 #include <mutex>
 #include <numbers>
+#include <cctype>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -2468,7 +2470,114 @@ std::vector<SearchResult> Registry::search(std::string_view query,
         }
         return out;
     }
+    if (auto found = search_plus_code(query, options)) {
+        return std::move(*found);
+    }
     return detail::search(m_impl->search_context(), query, options);
+}
+
+std::optional<std::vector<SearchResult>> Registry::search_plus_code(
+    std::string_view query, const SearchOptions& options) const {
+    // The first word that is an Open Location Code ("7PH72VH3+CM4", "2VH3+CM4").
+    std::string code;
+    std::string rest;
+    for (std::size_t p = 0; p < query.size();) {
+        const std::size_t e = std::min(query.find_first_of(" ,;\t", p), query.size());
+        std::string word(query.substr(p, e - p));
+        for (char& c : word) {
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        }
+        if (code.empty() && word.find(olc::separator) != std::string::npos &&
+            olc::is_valid(word)) {
+            code = std::move(word);
+        } else {
+            rest.append(query.substr(p, e - p)).append(e < query.size() ? " " : "");
+        }
+        p = e + 1;
+    }
+    if (code.empty()) {
+        return std::nullopt;
+    }
+    std::vector<std::string> notes;
+    std::vector<ReadSpan> reading;
+    if (olc::is_short(code)) {
+        // A short code is recovered near the place the rest of the text names (as Google Maps
+        // writes it: "2VH3+CM4 Hoàn Kiếm, Hà Nội"); without one, near the focus point.
+        SearchOptions locality;
+        locality.limit = 1;
+        const auto place = detail::search(m_impl->search_context(), rest, locality);
+        std::optional<LatLngE7> reference = options.near;
+        if (!place.empty()) {
+            reference = place.front().location;
+            reading = place.front().reading;
+            notes.push_back("short code recovered near " + place.front().label);
+        }
+        if (!reference) {
+            return std::vector<SearchResult>{};  // a short code needs a place to recover it near
+        }
+        const auto full = olc::recover_nearest(code, reference->grid_point());
+        if (!full) {
+            return std::vector<SearchResult>{};
+        }
+        code = std::string(full->view());
+    }
+    const auto area = olc::decode(code);
+    if (!area) {
+        return std::vector<SearchResult>{};
+    }
+    const auto centre = LatLngE7::from_degrees(area->center_lat_deg(), area->center_lng_deg());
+    if (!centre) {
+        return std::vector<SearchResult>{};
+    }
+    reading.push_back(ReadSpan{code, "plus_code", code});
+    std::vector<SearchResult> out;
+    // The households of the code's area: the nearest within half its diagonal.
+    const double reach_m = 0.5 * distance_m(area->south_deg(), area->west_deg(),
+                                            area->north_deg(), area->east_deg());
+    std::vector<Nearby> near;
+    reverse(*centre, options.limit, std::max(reach_m, 2.0), &near, options.access);
+    for (auto& n : near) {
+        SearchResult r;
+        r.kind = PlaceKind::household;
+        r.score = 1.0;
+        r.location = n.household.location;
+        r.zone_id = n.household.zone_id;
+        r.commune = n.household.commune;
+        r.province = n.household.province;
+        r.label = std::string(n.household.code.display().view()) + ", " + r.commune + ", " +
+                  r.province;
+        r.matched.emplace_back("plus_code");
+        r.notes = notes;
+        r.reading = reading;
+        r.household = std::move(n.household);
+        out.push_back(std::move(r));
+    }
+    if (out.empty()) {
+        // No household there: the cell itself, with its commune.
+        const auto place = where(*centre);
+        SearchResult r;
+        r.kind = PlaceKind::cell;
+        r.score = 1.0;
+        r.location = *centre;
+        r.label = code;
+        if (place) {
+            r.zone_id = place->zone.id;
+            r.commune = place->zone.name;
+            r.province = place->zone.parent_name;
+            r.postcode = place->zone.postcode;
+            r.label += ", " + r.commune + ", " + r.province;
+        }
+        r.matched.emplace_back("plus_code");
+        r.notes = notes;
+        r.reading = reading;
+        out.push_back(std::move(r));
+    }
+    if (options.near) {
+        for (auto& r : out) {
+            r.distance_m = distance_m(*options.near, r.location);
+        }
+    }
+    return out;
 }
 
 std::vector<SearchResult> Registry::suggest(std::string_view prefix, std::size_t limit) const {

@@ -234,6 +234,9 @@ struct ZoneReading {
     Chain chain;        ///< places and areas
     Chain admin;        ///< places only
     double partial = 1.0;
+    /// The chains' weights less what they leave unread (1.5 a run of words).
+    double chain_read = 0.0;
+    double admin_read = 0.0;
 };
 
 bool has_role(const std::vector<Span>& spans, const Chain& chain, Role role) {
@@ -377,7 +380,7 @@ void find_households(const SearchContext& context, const SearchOptions& options,
                 describe(q, spans, areas, zr->chain, &r);
                 r.reading.insert(r.reading.begin(),
                                  ReadSpan{q.house->name, "house_number", r.household->address.house_number});
-                r.score = weight * zr->partial / total;
+                r.score = (weight - zr->chain.weight + zr->chain_read) * zr->partial / total;
                 results->push_back(std::move(r));
             }
             check_scan(*it);
@@ -404,7 +407,10 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
     }
     const auto by_zone = zones_named(spans);
 
-    // Every zone's best chain; the heaviest sets what a full reading weighs.
+    // Every zone's best chain, weighed against what its reading leaves unread.
+    const std::uint64_t content = content_tokens(q.tokens, q.parsed);
+    const double asked = (q.house != nullptr ? house_weight : 0.0) +
+                         (q.alley != nullptr ? alley_weight : 0.0);
     std::vector<ZoneReading> readings;
     readings.reserve(by_zone.size());
     for (const auto& [z, list] : by_zone) {
@@ -434,9 +440,17 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
             }
         }
         zr.partial = partial_factor(spans, zr.chain);
+        const auto unread = [&](const Chain& c) {
+            return unread_weight * static_cast<double>(unread_runs(content, q.tokens, spans, c));
+        };
+        zr.chain_read = zr.chain.weight - unread(zr.chain);
+        zr.admin_read = zr.admin.weight - unread(zr.admin);
         readings.push_back(std::move(zr));
     }
     std::sort(readings.begin(), readings.end(), [&](const ZoneReading& a, const ZoneReading& b) {
+        if (!same_score(a.chain_read, b.chain_read)) {
+            return a.chain_read > b.chain_read;
+        }
         return a.chain.weight != b.chain.weight ? a.chain.weight > b.chain.weight
                                                 : zones.zone(a.zone).id < zones.zone(b.zone).id;
     });
@@ -444,11 +458,11 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
         return results;
     }
     const ZoneReading& top = readings.front();
-    double total = top.chain.weight +
-                   unread_weight * static_cast<double>(unread_runs(q.tokens, q.parsed, spans,
-                                                                   top.chain));
-    total += q.house != nullptr ? house_weight : 0.0;
-    total += q.alley != nullptr ? alley_weight : 0.0;
+    // What a reading of every word weighs: the heaviest chain and the house number and alley.
+    double total = asked;
+    for (const auto& zr : readings) {
+        total = std::max(total, zr.chain.weight + asked);
+    }
     const double penalty = typo_penalty * static_cast<double>(q.notes.size());
 
     std::vector<const ZoneReading*> ranked;
@@ -472,7 +486,7 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
                 }
                 SearchResult r = area_result(zones, areas[spans[s].area].hit);
                 describe(q, spans, areas, zr.chain, &r);
-                r.score = zr.chain.weight * zr.partial / total;
+                r.score = zr.chain_read * zr.partial / total;
                 results.push_back(std::move(r));
                 ++area_results;
             }
@@ -487,7 +501,7 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
                 r.kind = PlaceKind::street;
                 r.label = spans[s].entry->label + ", " + r.label;
                 describe(q, spans, areas, zr.chain, &r);
-                r.score = zr.chain.weight * zr.partial / total;
+                r.score = zr.chain_read * zr.partial / total;
                 results.push_back(std::move(r));
                 ++area_results;
             }
@@ -497,7 +511,7 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
         if (names_commune && commune_results < 64) {
             SearchResult r = zone_result(zones, zr.zone);
             describe(q, spans, areas, zr.admin, &r);
-            r.score = zr.admin.weight * zr.partial / total;
+            r.score = zr.admin_read * zr.partial / total;
             if (zr.partial < 1.0) {
                 r.notes.emplace_back("an old commune split between several; this is one of them");
             }
@@ -510,7 +524,7 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
             if (!spans[s].is_area() && spans[s].role == Role::province) {
                 SearchResult r = province_result(zones, *spans[s].entry);
                 describe(q, spans, areas, top.chain, &r);
-                r.score = top.chain.weight / total;
+                r.score = top.chain_read / total;
                 results.push_back(std::move(r));
                 break;
             }

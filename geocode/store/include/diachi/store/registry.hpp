@@ -421,6 +421,9 @@ public:
     [[nodiscard]] const std::string& path() const noexcept { return m_path; }
 
 private:
+    /// Search for text holding an Open Location Code: its households, or its cell.
+    [[nodiscard]] std::optional<std::vector<SearchResult>> search_plus_code(
+        std::string_view query, const SearchOptions& options) const;
     friend class BulkLoad;
     /// Ends the load begun by begin_bulk_load(), once the batch being written is durable;
     /// @p merge: merge its files first.
