@@ -74,7 +74,8 @@ Address search (Vietnamese, with or without diacritics; old units too once impor
   search QUERY [--limit N] [--staff] [--near LAT,LNG] [--bbox S,W,N,E]
                                    households, hamlets, streets, communes for free text or a code
                                    (a plus code too); nearer first between equal readings
-  suggest PREFIX [--limit N]       completions as the text is typed
+  suggest PREFIX [--limit N] [--near LAT,LNG]
+                                   completions as the text is typed (nearest first with --near)
   units import MAPPING.csv [--units UNITS.json]
                                    store the pre-2025 communes, districts and provinces
   streets import STREETS.csv|FILE.osm.pbf

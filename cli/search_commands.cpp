@@ -70,13 +70,21 @@ int run_search(std::span<const std::string_view> words) {
 }
 
 int run_suggest(std::span<const std::string_view> words) {
-    constexpr std::array<std::string_view, 2> value_options = {"--store", "--limit"};
+    constexpr std::array<std::string_view, 3> value_options = {"--store", "--limit", "--near"};
     constexpr std::array<std::string_view, 1> flags = {"--json"};
     const Args args(words, value_options, flags);
     args.expect_at_most(1);
     const std::string_view prefix = args.positional(0, "PREFIX");
     const auto limit = static_cast<std::size_t>(args.integer_option("--limit", 10, 1, 1000));
     const store::Registry registry(store_path(args), read_only());
+    if (const std::string near = option_or(args, "--near", {}); !near.empty()) {
+        const auto point = store::parse_near(near);
+        if (!point) {
+            throw UsageError("--near '" + near + "': " + point.error().message());
+        }
+        print_results(registry.suggest(prefix, limit, *point), prefix, args.flag("--json"));
+        return exit_ok;
+    }
     print_results(registry.suggest(prefix, limit), prefix, args.flag("--json"));
     return exit_ok;
 }

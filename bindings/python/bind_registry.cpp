@@ -129,6 +129,27 @@ void bind_registry(py::module_& m) {
                                [](const store::SearchResult& r) { return r.location.lat_deg(); })
         .def_property_readonly("lng",
                                [](const store::SearchResult& r) { return r.location.lng_deg(); })
+        .def_property_readonly(
+            "reading",
+            [](const store::SearchResult& r) {
+                py::list list;
+                for (const auto& span : r.reading) {
+                    py::dict d;
+                    d["text"] = span.text;
+                    d["role"] = span.role;
+                    d["place"] = span.place;
+                    list.append(d);
+                }
+                return list;
+            },
+            "How the text was read: [{'text', 'role', 'place'}], in text order.")
+        .def_property_readonly("distance_m",
+                               [](const store::SearchResult& r) -> py::object {
+                                   if (r.distance_m < 0.0) {
+                                       return py::none();
+                                   }
+                                   return py::float_(r.distance_m);
+                               })
         .def_readonly("zone_id", &store::SearchResult::zone_id)
         .def_readonly("commune", &store::SearchResult::commune)
         .def_readonly("province", &store::SearchResult::province)
@@ -399,11 +420,21 @@ void bind_registry(py::module_& m) {
             "puts the nearer first between equal readings; bbox='S,W,N,E' keeps what is inside.")
         .def(
             "suggest",
-            [](const Registry& r, const std::string& prefix, std::size_t limit) {
+            [](const Registry& r, const std::string& prefix, std::size_t limit,
+               const std::string& near) {
+                if (!near.empty()) {
+                    const auto point = store::parse_near(near);
+                    if (!point) {
+                        throw py::value_error(point.error().message());
+                    }
+                    py::gil_scoped_release release;
+                    return r.suggest(prefix, limit, *point);
+                }
                 py::gil_scoped_release release;
                 return r.suggest(prefix, limit);
             },
-            py::arg("prefix"), py::arg("limit") = 10, "Completions for text as it is typed.")
+            py::arg("prefix"), py::arg("limit") = 10, py::arg("near") = "",
+            "Completions for text as it is typed; near='LAT,LNG' puts the nearest first.")
         .def("checkpoint", &Registry::checkpoint, py::arg("path"),
              py::call_guard<py::gil_scoped_release>())
         .def_property_readonly("household_count", &Registry::household_count)

@@ -211,9 +211,6 @@ Response search(Context& c, const Request& request, bool suggest) {
     if (!limit) {
         return error(status::bad_request, "bad_parameter", "limit is 1..50");
     }
-    if (suggest) {
-        return json(status::ok, store::search_results_json(*q, c.registry.suggest(*q, static_cast<std::size_t>(*limit))));
-    }
     store::SearchOptions options;
     options.limit = static_cast<std::size_t>(*limit);
     options.access = access_of(request);
@@ -223,6 +220,12 @@ Response search(Context& c, const Request& request, bool suggest) {
             return error(status::bad_request, "bad_parameter", point.error().message());
         }
         options.near = *point;
+    }
+    if (suggest) {
+        return json(status::ok,
+                    store::search_results_json(
+                        *q, options.near ? c.registry.suggest(*q, options.limit, *options.near)
+                                         : c.registry.suggest(*q, options.limit)));
     }
     if (const auto box = query_param(request.query, "bbox"); box && !box->empty()) {
         const auto parsed = store::parse_bbox(*box);

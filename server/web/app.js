@@ -12,6 +12,7 @@ const TEXT = {
     hamlet: 'Thôn, xóm, tổ', head: 'Chủ hộ', phone: 'Điện thoại', register: 'Đăng ký',
     registered: 'Đã đăng ký', code: 'Mã', check: 'ký tự kiểm tra', cell_would_get: 'Ô này sẽ nhận mã',
     outside: 'Ngoài các xã đã có', not_found: 'Không tìm thấy', failed: 'Lỗi', households: 'hộ',
+    read_as: 'đọc là',
   },
   en: {
     search_placeholder: 'Address code or address, e.g. so 5 thon Lien Tri 2, Yen Hoa',
@@ -20,6 +21,7 @@ const TEXT = {
     hamlet: 'Hamlet', head: 'Head of household', phone: 'Phone', register: 'Register',
     registered: 'Registered', code: 'Code', check: 'check character', cell_would_get: 'This cell would get',
     outside: 'Outside the known communes', not_found: 'Not found', failed: 'Error', households: 'households',
+    read_as: 'read as',
   },
 };
 let lang = localStorage.getItem('diachi.lang') || 'vi';
@@ -148,6 +150,19 @@ const list = document.getElementById('suggestions');
 let suggestTimer = 0;
 let choices = [];
 
+// The map's centre as the search's focus point (nearer first between equal readings), while
+// it lies over Vietnam and its seas (the server refuses a focus elsewhere).
+function near() {
+  const c = map.getCenter();
+  if (c.lat < 6 || c.lat > 24 || c.lng < 101 || c.lng > 118) return '';
+  return `&near=${c.lat.toFixed(6)},${c.lng.toFixed(6)}`;
+}
+
+// How the text was read: each run of words and the place it was taken for.
+function readingText(result) {
+  return (result.reading || []).map((r) => `${r.text} → ${r.place || r.role}`).join(' · ');
+}
+
 function render(results) {
   choices = results;
   list.innerHTML = results.map((r, i) =>
@@ -160,7 +175,7 @@ input.addEventListener('input', () => {
   const q = input.value.trim();
   if (q.length < 2) { render([]); return; }
   suggestTimer = setTimeout(async () => {
-    const answer = await api(`/v1/suggest?q=${encodeURIComponent(q)}&limit=8`);
+    const answer = await api(`/v1/suggest?q=${encodeURIComponent(q)}&limit=8${near()}`);
     if (answer.ok && input.value.trim() === q) render(answer.body.results);
   }, 150);
 });
@@ -178,13 +193,20 @@ function go(result) {
     map.once('moveend', () => showPopup(center, householdHtml(result.household)));
   }
   status(result.label);
+  const read = readingText(result);
+  if (read) {
+    const span = document.createElement('span');
+    span.className = 'reading';
+    span.textContent = ` — ${t('read_as')}: ${read}`;
+    document.getElementById('status').append(span);
+  }
 }
 
 document.getElementById('search').addEventListener('submit', async (event) => {
   event.preventDefault();
   const q = input.value.trim();
   if (!q) return;
-  const answer = await api(`/v1/search?q=${encodeURIComponent(q)}&limit=5`);
+  const answer = await api(`/v1/search?q=${encodeURIComponent(q)}&limit=5${near()}`);
   if (answer.ok && answer.body.results.length) go(answer.body.results[0]);
   else status(`${t('not_found')}: ${q}`);
 });

@@ -1,6 +1,7 @@
 // Drives the map page of `diachi serve` in Debian's Chromium (playwright-core): the page loads
 // with no console errors, tiles render (MapLibre reports household features, the canvas is not
-// blank), searching a known code flies there and shows its popup, and staff mode registers a
+// blank), searching a known code (sending the map's centre) flies there, shows its popup and how
+// the text was read, and staff mode registers a
 // household by clicking the map, which then appears on the map. Saves a screenshot.
 //
 // usage: node map_page.mjs URL TOKEN CODE SCREENSHOT.png   (exit 0 when every check passes)
@@ -22,6 +23,8 @@ try {
   const failed = [];
   page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
   page.on('dialog', (d) => d.accept(token));
+  const searches = [];
+  page.on('request', (r) => { if (r.url().includes('/v1/search?')) searches.push(r.url()); });
 
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction(() => window.diachiMap && window.diachiMap.loaded() && window.diachiMap.isStyleLoaded(), null, { timeout: 30000 });
@@ -33,6 +36,10 @@ try {
   const shown = (await popup.textContent()).replace(/\s+/g, ' ').trim();
   if (!shown.includes('-')) fail(`the popup's code has no check character: ${shown}`);
   await page.waitForFunction(() => !window.diachiMap.isMoving() && window.diachiMap.areTilesLoaded(), null, { timeout: 20000 });
+  // The search sent the map's centre, and the status says how the text was read.
+  if (!searches.some((u) => /[?&]near=-?\d+\.\d+,-?\d+\.\d+/.test(u))) fail(`no search sent near=: ${searches.join(' ')}`);
+  const reading = await page.textContent('#status .reading').catch(() => '');
+  if (!reading || !reading.includes(code.split(' ')[0])) fail(`the status does not show how the code was read: ${reading}`);
   const qr = await page.$('.maplibregl-popup img.qr');
   if (!qr || !(await qr.evaluate((img) => img.complete && img.naturalWidth > 0))) fail('the QR code did not load');
 

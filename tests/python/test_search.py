@@ -56,6 +56,36 @@ def test_search_without_diacritics_and_suggest(loaded):
     assert registry.search("") == []
 
 
+def test_reading_focus_point_box_and_plus_codes(loaded):
+    registry, rows = loaded
+    row = rows[0]
+    h = registry.find_external("import:households.csv", row["id"])
+    top = registry.search(f"số {row['house_number']}, {row['hamlet']}, {h.commune}", limit=1)[0]
+    roles = [span["role"] for span in top.reading]
+    assert roles[0] == "house_number" and "commune" in roles
+    assert top.distance_m is None
+    # A focus point orders equal readings and gives distances; a box keeps what is inside.
+    here = f"{h.lat},{h.lng}"
+    near = registry.search(row["hamlet"], limit=10, near=here)
+    assert near and all(r.distance_m is not None for r in near)
+    same = [r for r in near if abs(r.score - near[0].score) < 1e-9]
+    assert [r.distance_m for r in same] == sorted(r.distance_m for r in same)
+    box = f"{h.lat - 0.001},{h.lng - 0.001},{h.lat + 0.001},{h.lng + 0.001}"
+    for r in registry.search(row["hamlet"], limit=10, bbox=box):
+        assert abs(r.lat - h.lat) <= 0.001 and abs(r.lng - h.lng) <= 0.001
+    completions = registry.suggest(row["hamlet"][:8], limit=5, near=here)
+    assert [c.distance_m for c in completions] == sorted(c.distance_m for c in completions)
+    for bad in ("51.5,-0.1", "21.0", "a,b"):
+        with pytest.raises(ValueError):
+            registry.search(row["hamlet"], near=bad)
+    with pytest.raises(ValueError):
+        registry.search(row["hamlet"], bbox="11,106,10,107")
+    # The household's plus code in the text finds it.
+    full = diachi.olc.encode(str(h.lat), str(h.lng), 11)
+    found = registry.search(full, limit=1)
+    assert found and found[0].household is not None and found[0].household.id == h.id
+
+
 def test_old_units_on_the_real_communes(tmp_path):
     wards = data_file("boundaries/wards_3321_simplified25m_v4.2.0.geojson")
     mapping = data_file("units/old_to_new_communes.csv")

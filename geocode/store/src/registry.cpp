@@ -2461,6 +2461,8 @@ std::vector<SearchResult> Registry::search(std::string_view query,
             }
             r.label = std::string(h.code.display().view()) + ", " + h.commune + ", " + h.province;
             r.matched.emplace_back("code");
+            r.reading.push_back(ReadSpan{std::string(query), "code",
+                                         std::string(h.code.display().view())});
             r.notes = resolution->notes;
             r.household = std::move(h);
             out.push_back(std::move(r));
@@ -2583,6 +2585,23 @@ std::optional<std::vector<SearchResult>> Registry::search_plus_code(
 std::vector<SearchResult> Registry::suggest(std::string_view prefix, std::size_t limit) const {
     quiet_perf_context();
     return detail::suggest(m_impl->search_context(), prefix, limit);
+}
+
+std::vector<SearchResult> Registry::suggest(std::string_view prefix, std::size_t limit,
+                                            LatLngE7 near) const {
+    quiet_perf_context();
+    // Completions all match what is typed; the focus point orders a wider set of them.
+    auto out = detail::suggest(m_impl->search_context(), prefix, std::max<std::size_t>(limit, 1) * 4);
+    for (auto& r : out) {
+        r.distance_m = distance_m(near, r.location);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const SearchResult& a, const SearchResult& b) {
+        return a.distance_m < b.distance_m;
+    });
+    if (out.size() > limit) {
+        out.resize(limit);
+    }
+    return out;
 }
 
 std::vector<HistoryEvent> Registry::history(std::uint64_t id) const {

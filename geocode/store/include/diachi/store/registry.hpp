@@ -384,6 +384,10 @@ public:
     /// first, then communes and provinces, within the places named before the last comma.
     [[nodiscard]] std::vector<SearchResult> suggest(std::string_view prefix,
                                                     std::size_t limit = 10) const;
+    /// suggest() with a focus point: of the completions, the nearest @p limit, nearest first,
+    /// each with its distance_m.
+    [[nodiscard]] std::vector<SearchResult> suggest(std::string_view prefix, std::size_t limit,
+                                                    LatLngE7 near) const;
 
     // --- operations ----------------------------------------------------------------------------
 
