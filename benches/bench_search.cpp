@@ -297,6 +297,43 @@ void BM_WrittenUnitForms(benchmark::State& state) {
 }
 BENCHMARK(BM_WrittenUnitForms)->Iterations(1)->Unit(benchmark::kMillisecond);
 
+void BM_StreetListForms(benchmark::State& state) {
+    const fs::path data = diachi::bench::data_dir();
+    if (!fs::exists(data / "streets/streets_by_district.csv") ||
+        !fs::exists(data / "units/old_to_new_communes.csv")) {
+        state.SkipWithError("../shared/data streets/units absent (set DIACHI_DATA_DIR)");
+        return;
+    }
+    const fs::path scratch =
+        fs::temp_directory_path() / ("diachi-streets-eval-" + std::to_string(std::random_device{}()));
+    auto registry = diachi::bench::national_registry(scratch, data);
+    const auto old = diachi::geography::read_old_units(
+        (data / "units/old_to_new_communes.csv").string(),
+        (data / "units/units_v2.4.1_pre-reform_2025-03-01.json").string());
+    diachi::bench::StreetScore score;
+    for (auto _ : state) {
+        score = diachi::bench::evaluate_streets(*registry, old,
+                                                data / "streets/streets_by_district.csv");
+    }
+    registry.reset();
+    fs::remove_all(scratch);
+    if (std::getenv("DIACHI_BENCH_VERBOSE") != nullptr) {
+        for (const auto& miss : score.misses) {
+            std::fprintf(stderr, "miss %s\n", miss.c_str());
+        }
+    }
+    for (std::size_t f = 0; f < score.forms.size(); ++f) {
+        const auto& form = score.forms[f];
+        if (form.asked > 0) {
+            state.counters[std::string("top1_") + diachi::bench::street_form_names[f]] =
+                static_cast<double>(form.correct) / static_cast<double>(form.asked);
+        }
+    }
+    state.counters["queries"] = static_cast<double>(score.asked);
+    state.counters["top1"] = static_cast<double>(score.correct) / static_cast<double>(score.asked);
+}
+BENCHMARK(BM_StreetListForms)->Iterations(1)->Unit(benchmark::kMillisecond);
+
 template <typename F>
 void per_query(benchmark::State& state, const std::vector<std::string>& inputs, F&& f) {
     std::size_t i = 0;

@@ -1,10 +1,12 @@
 #!/bin/sh
-# The address search evaluation and latency of issue #4, in one command:
+# The address search evaluations and latency (issues #4 and #26), in one command:
 #   benches/eval_search.sh [HOUSEHOLDS] [BUILD_DIR] [bench_search options]
 # Generates HOUSEHOLDS sample households (default 1,000,000) in the real communes of
-# ../shared/data, loads them with the national zones and the pre-2025 units, and runs
-# bench_search: OpenStreetMap commune accuracy, generated-query household accuracy, search and
-# suggest latency. Work files go to a temporary directory, removed at the end.
+# ../shared/data, loads them with the national zones, the pre-2025 units and the streets (the
+# list by district, the shapes of central Hà Nội), and runs bench_search: OpenStreetMap address
+# accuracy, the unit lists written eleven ways, the street list's forms, generated-query
+# household accuracy, search and suggest latency. Work files go to a temporary directory,
+# removed at the end.
 set -eu
 count=${1:-1000000}
 build=${2:-build}

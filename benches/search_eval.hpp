@@ -456,6 +456,90 @@ inline WrittenScore evaluate_written_units(const store::Registry& registry,
     return score;
 }
 
+// --- (4) The street list: streets asked with and without their district ----------------------
+//
+// Streets of streets/streets_by_district.csv drawn with a fixed seed, each asked as "Hàng Gai,
+// Quận Hoàn Kiếm, Hà Nội" (with its district), "12 Hàng Gai, Hoàn Kiếm, Hà Nội" (a house number,
+// the district without its unit word, "Q.5" for a numbered one), the same without diacritics, and "12 Hàng Gai, Hà Nội"
+// (without its district). The answer is any commune its old district's communes went to: the
+// list places a street in a district, no finer. The street list is the gazetteer's own (search
+// knows these streets); what is measured is the reading of the text around them.
+
+inline constexpr std::array<const char*, 4> street_form_names = {
+    "with_district", "house_number", "no_diacritics", "no_district"};
+
+struct StreetScore {
+    std::array<FormScore, street_form_names.size()> forms{};
+    std::size_t asked = 0;
+    std::size_t correct = 0;
+    std::vector<std::string> misses;
+};
+
+inline std::string trimmed(std::string s) {
+    while (!s.empty() && s.back() == ' ') {
+        s.pop_back();
+    }
+    while (!s.empty() && s.front() == ' ') {
+        s.erase(0, 1);
+    }
+    return s;
+}
+
+inline StreetScore evaluate_streets(const store::Registry& registry,
+                                    const std::vector<geography::OldUnit>& old,
+                                    const std::filesystem::path& streets_csv,
+                                    std::size_t count = 500) {
+    StreetScore score;
+    const auto rows = geography::read_streets(streets_csv.string());
+    // The communes each old district went to, by folded province and district names.
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> district_zones;
+    for (const auto& u : old) {
+        if (!u.district.empty()) {
+            district_zones[{fold(split_unit(u.province).second), fold(u.district)}].push_back(
+                u.new_zone_id);
+        }
+    }
+    std::mt19937_64 rng(2019);
+    for (std::size_t n = 0; n < count && !rows.empty(); ++n) {
+        const auto& row = rows[rng() % rows.size()];
+        const std::string province = trimmed(row.province);
+        const std::string district = trimmed(row.district);
+        const auto it = district_zones.find({fold(province), fold(district)});
+        if (it == district_zones.end() || all_digits(row.street)) {
+            continue;
+        }
+        const std::string house = std::to_string(1 + rng() % 200);
+        // Without its unit word, but a numbered district keeps it, shortened ("Q.5"): "5" alone
+        // is no one's way of writing it.
+        const auto [district_unit, district_name] = split_unit(district);
+        const std::string bare_district = all_digits(district_name)
+                                              ? abbreviation(district_unit) + district_name
+                                              : district_name;
+        const std::array<std::string, street_form_names.size()> texts = {
+            row.street + ", " + district + ", " + province,
+            house + " " + row.street + ", " + bare_district + ", " + province,
+            fold(house + " " + row.street + ", " + bare_district + ", " + province),
+            house + " " + row.street + ", " + province,
+        };
+        for (std::size_t f = 0; f < texts.size(); ++f) {
+            const auto results = registry.search(texts[f], top_one());
+            const bool ok = !results.empty() &&
+                            std::find(it->second.begin(), it->second.end(),
+                                      results.front().zone_id) != it->second.end();
+            ++score.asked;
+            ++score.forms[f].asked;
+            score.correct += ok ? 1 : 0;
+            score.forms[f].correct += ok ? 1 : 0;
+            if (!ok) {
+                score.misses.push_back(std::string("[") + street_form_names[f] + "] " + texts[f] +
+                                       " -> " +
+                                       (results.empty() ? "nothing" : results.front().label));
+            }
+        }
+    }
+    return score;
+}
+
 }  // namespace diachi::bench
 
 #endif  // DIACHI_BENCHES_SEARCH_EVAL_HPP

@@ -88,3 +88,24 @@ TEST(AddressParser, Table) {
 }
 
 }  // namespace
+
+TEST(AddressParser, UnitWordsAndTheTokensOfComponents) {
+    using diachi::search::Part;
+    using diachi::search::tokenize;
+    using diachi::search::unit_word_at;
+    const auto tokens = tokenize("Thị trấn, Dương Minh Châu");
+    EXPECT_EQ(unit_word_at(tokens, 0).length, 0U);  // no name follows in its segment
+    const auto alone = unit_word_at(tokens, 0, true);
+    EXPECT_EQ(alone.part, Part::commune);
+    EXPECT_EQ(alone.length, 2U);
+    const auto p = unit_word_at(tokenize("P.5"), 0);
+    EXPECT_EQ(p.part, Part::commune);
+    EXPECT_EQ(p.full, "phuong");
+    // Each component knows the tokens it was read from, its unit word included.
+    const auto parsed = diachi::search::parse_address("số 5 thôn Liên Trì 2, xã Yên Hòa");
+    ASSERT_EQ(parsed.components.size(), 3U);
+    EXPECT_EQ(parsed.components[1].first_token, 2U);  // "thon"
+    EXPECT_EQ(parsed.components[1].end_token, 6U);
+    EXPECT_EQ(parsed.components[2].first_token, 6U);  // "xa"
+    EXPECT_EQ(parsed.components[2].end_token, 9U);
+}

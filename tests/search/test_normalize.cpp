@@ -77,3 +77,34 @@ TEST(Tokenize, InvalidUtf8DoesNotThrow) {
 }
 
 }  // namespace
+
+TEST(Normalize, GluedWordsAreSplit) {
+    using diachi::search::normalize;
+    using diachi::search::split_glued_words;
+    const struct {
+        const char* text;
+        const char* want;
+    } cases[] = {
+        {"TP.HồChíMinh", "tp ho chi minh"},
+        {"P.TânĐịnh, Q.1", "p tan dinh q 1"},
+        {"X.SơnKim1", "x son kim 1"},
+        {"ĐàNẵng", "da nang"},
+        {"TPHCM", "tphcm"},                  // capitals only: one word
+        {"hochiminh", "hochiminh"},          // one case: one word
+        {"Ho\xcc\x80" "a Bi\xcc\x80" "nh", "hoa binh"},  // NFD marks between letters
+    };
+    for (const auto& c : cases) {
+        EXPECT_EQ(normalize(c.text), c.want) << c.text;
+    }
+    EXPECT_EQ(split_glued_words("P.TânĐịnh"), "P.Tân Định");
+    EXPECT_EQ(split_glued_words("\xff\xfe"), "\xff\xfe");  // bytes that are not UTF-8 stay
+}
+
+TEST(Normalize, WordsOfNormalisedText) {
+    using diachi::search::split_words;
+    using diachi::search::word_count;
+    EXPECT_EQ(split_words("lien tri 2"), (std::vector<std::string>{"lien", "tri", "2"}));
+    EXPECT_TRUE(split_words("").empty());
+    EXPECT_EQ(word_count("lien tri 2"), 3U);
+    EXPECT_EQ(word_count(""), 0U);
+}

@@ -50,13 +50,14 @@ double level_weight(const Gazetteer::Entry& e) {
 }
 
 /// The unit word ending just before token @p i (and where it starts), if any.
-search::UnitMark marker_before(const std::vector<Token>& tokens, std::size_t i,
+/// @p marks holds unit_word_at() of every token.
+search::UnitMark marker_before(const std::vector<search::UnitMark>& marks, std::size_t i,
                                std::size_t* start) {
     for (std::size_t n = 3; n >= 1; --n) {
         if (i < n) {
             continue;
         }
-        const auto mark = search::unit_word_at(tokens, i - n, true);
+        const auto& mark = marks[i - n];
         if (mark.length == n) {
             *start = i - n;
             return mark;
@@ -79,14 +80,19 @@ bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-/// Whether component @p c is where a street's name can stand: a street, a named alley, or
-/// unmarked words after a house number or an alley number.
+/// Whether component @p c is where a street's name can stand: a street, a named alley,
+/// unmarked words after a house number or an alley number, or the first of several.
 bool street_may_stand(const search::ParsedAddress& parsed, const search::Component& c) {
     if (c.part == Part::street || (c.part == Part::alley && !search::is_number(c.name))) {
         return true;  // "Phố Hàng Gai", "12 Hàng Gai", "Ngõ Huyện"
     }
-    if (c.part != Part::unmarked || &c == &parsed.components.front()) {
-        return false;  // the first words alone name a commune before a street of that name
+    if (c.part != Part::unmarked) {
+        return false;
+    }
+    if (&c == &parsed.components.front()) {
+        // The first words, before the places they are in ("Hàng Gai, Hoàn Kiếm"); alone, they
+        // name a commune before a street of that name.
+        return parsed.components.size() > 1;
     }
     const auto& before = *(&c - 1);
     return before.part == Part::house_number || before.part == Part::alley;
@@ -232,9 +238,13 @@ std::vector<Span> administrative_spans(const Gazetteer& gazetteer, const Vocabul
                                        const search::ParsedAddress& parsed) {
     std::vector<Span> out;
     const std::size_t n = std::min<std::size_t>(tokens.size(), 64);
+    std::vector<search::UnitMark> marks(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        marks[i] = search::unit_word_at(tokens, i, true);
+    }
     for (std::size_t i = 0; i < n; ++i) {
         std::size_t mark_start = i;
-        const search::UnitMark mark = marker_before(tokens, i, &mark_start);
+        const search::UnitMark mark = marker_before(marks, i, &mark_start);
         if (mark.length > 0 && (mark.part == Part::hamlet || mark.part == Part::house_number ||
                                 mark.part == Part::alley)) {
             continue;  // "Thôn An Bình": the unit word says what the name is
@@ -264,6 +274,9 @@ Chain best_chain(const std::vector<Span>& spans, const std::vector<std::size_t>&
         if (!admin_only || !spans[s].is_area()) {
             order.push_back(s);
         }
+    }
+    if (order.size() == 1) {  // most zones of a widespread name: that span alone
+        return Chain{spans[order.front()].weight, {order.front()}};
     }
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return spans[a].begin != spans[b].begin ? spans[a].begin < spans[b].begin

@@ -191,35 +191,41 @@ void area_spans(const SearchContext& context, Query* q, std::vector<AreaFound>* 
     }
 }
 
-/// Each zone the spans point at, with the spans that contain it. Communes and areas name zones;
-/// districts, then provinces, only when nothing narrower does.
+/// Each zone the spans point at, with the spans that contain it. Communes, areas and districts
+/// name zones; provinces only when nothing narrower does.
 std::unordered_map<std::uint32_t, std::vector<std::size_t>> zones_named(
     const std::vector<Span>& spans) {
     std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_zone;
-    for (const Role level : {Role::commune, Role::district, Role::province}) {
-        for (std::size_t s = 0; s < spans.size(); ++s) {
-            const Span& span = spans[s];
-            // Areas and listed streets name zones as communes do.
-            const Role as = span.role == Role::street || span.role == Role::hamlet ? Role::commune
-                                                                                   : span.role;
-            const bool names = as == level && !span.inside_area;
-            if (!names) {
-                continue;
-            }
-            if (span.is_area()) {
-                by_zone[span.zone];
-            } else {
-                for (const std::uint32_t z : span.entry->zones) {
-                    by_zone[z];
-                }
+    // The zones each span names, the span listed under each as it goes.
+    const auto name_zones = [&](std::size_t s) {
+        const Span& span = spans[s];
+        if (span.is_area()) {
+            by_zone[span.zone].push_back(s);
+        } else {
+            for (const std::uint32_t z : span.entry->zones) {
+                by_zone[z].push_back(s);
             }
         }
-        if (!by_zone.empty()) {
-            break;
+    };
+    for (std::size_t s = 0; s < spans.size(); ++s) {
+        if (spans[s].role != Role::province && !spans[s].inside_area) {
+            name_zones(s);
         }
     }
-    for (auto& [z, list] : by_zone) {
+    if (by_zone.empty()) {
         for (std::size_t s = 0; s < spans.size(); ++s) {
+            if (spans[s].role == Role::province) {
+                name_zones(s);
+            }
+        }
+        return by_zone;
+    }
+    // The spans that name no zone of their own: listed under the zones named, where they hold.
+    for (std::size_t s = 0; s < spans.size(); ++s) {
+        if (spans[s].role != Role::province && !spans[s].inside_area) {
+            continue;
+        }
+        for (auto& [z, list] : by_zone) {
             if (spans[s].contains(z)) {
                 list.push_back(s);
             }
@@ -417,7 +423,10 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
         ZoneReading zr;
         zr.zone = z;
         zr.chain = best_chain(spans, list, false);
-        zr.admin = best_chain(spans, list, true);
+        // Without areas in the zone, its places alone are the same chain.
+        const bool areas_here =
+            std::any_of(list.begin(), list.end(), [&](std::size_t s) { return spans[s].is_area(); });
+        zr.admin = areas_here ? best_chain(spans, list, true) : zr.chain;
         // Between equal chains, a zone the text also names by today's name, outside the chain
         // ("Tràng Tiền, Hoàn Kiếm": old Tràng Tiền split, and Phường Hoàn Kiếm is one part).
         for (const std::size_t s : list) {
@@ -475,11 +484,14 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
     // The areas themselves, and the communes the places name.
     std::size_t area_results = 0;
     std::size_t commune_results = 0;
+    // Results of each kind made and described: twice what is asked, in the order of the
+    // readings' worth; more when a focus point or a box reorders or drops them.
+    const std::size_t per_kind = options.near || options.bbox ? 64 : 2 * options.limit;
     const bool provinces_only =
         !has_role(spans, top.chain, Role::commune) && !has_role(spans, top.chain, Role::district) &&
         !has_role(spans, top.chain, Role::street) && !has_role(spans, top.chain, Role::hamlet);
     for (const auto& zr : readings) {
-        if (const Span* area = area_of(spans, zr.chain); area != nullptr && area_results < 64) {
+        if (const Span* area = area_of(spans, zr.chain); area != nullptr && area_results < per_kind) {
             for (const std::size_t s : zr.chain.spans) {
                 if (!spans[s].is_area()) {
                     continue;
@@ -491,7 +503,7 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
                 ++area_results;
             }
         }
-        if (area_of(spans, zr.chain) == nullptr && area_results < 64) {
+        if (area_of(spans, zr.chain) == nullptr && area_results < per_kind) {
             // A listed street (no household registered on it yet): the street in this commune.
             for (const std::size_t s : zr.chain.spans) {
                 if (spans[s].role != Role::street) {
@@ -508,7 +520,7 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
         }
         const bool names_commune = has_role(spans, zr.admin, Role::commune) ||
                                    has_role(spans, zr.admin, Role::district);
-        if (names_commune && commune_results < 64) {
+        if (names_commune && commune_results < per_kind) {
             SearchResult r = zone_result(zones, zr.zone);
             describe(q, spans, areas, zr.admin, &r);
             r.score = zr.admin_read * zr.partial / total;
