@@ -261,43 +261,12 @@ void BM_GeneratedAccuracy(benchmark::State& state) {
 }
 BENCHMARK(BM_GeneratedAccuracy)->Iterations(1)->Unit(benchmark::kMillisecond);
 
-void BM_WrittenUnitForms(benchmark::State& state) {
-    const fs::path data = diachi::bench::data_dir();
-    if (!fs::exists(data / "units/old_to_new_communes.csv")) {
-        state.SkipWithError("../shared/data units absent (set DIACHI_DATA_DIR)");
-        return;
-    }
-    // The zones and old units alone: the text names no household.
-    const fs::path scratch =
-        fs::temp_directory_path() / ("diachi-units-eval-" + std::to_string(std::random_device{}()));
-    auto registry = diachi::bench::national_registry(scratch, data);
-    const auto old = diachi::geography::read_old_units(
-        (data / "units/old_to_new_communes.csv").string(),
-        (data / "units/units_v2.4.1_pre-reform_2025-03-01.json").string());
-    diachi::bench::WrittenScore score;
-    for (auto _ : state) {
-        score = diachi::bench::evaluate_written_units(*registry, old);
-    }
-    registry.reset();
-    fs::remove_all(scratch);
-    if (std::getenv("DIACHI_BENCH_VERBOSE") != nullptr) {
-        for (const auto& miss : score.misses) {
-            std::fprintf(stderr, "miss %s\n", miss.c_str());
-        }
-    }
-    for (std::size_t f = 0; f < score.forms.size(); ++f) {
-        const auto& form = score.forms[f];
-        if (form.asked > 0) {
-            state.counters[std::string("top1_") + diachi::bench::written_form_names[f]] =
-                static_cast<double>(form.correct) / static_cast<double>(form.asked);
-        }
-    }
-    state.counters["queries"] = static_cast<double>(score.asked);
-    state.counters["top1"] = static_cast<double>(score.correct) / static_cast<double>(score.asked);
-}
-BENCHMARK(BM_WrittenUnitForms)->Iterations(1)->Unit(benchmark::kMillisecond);
-
-void BM_StreetListForms(benchmark::State& state) {
+/// An evaluation in forms on a registry of the national zones, old units and streets (no
+/// households: the text names none): counters top1 and top1_<form>; DIACHI_BENCH_VERBOSE lists
+/// the misses.
+template <std::size_t N, typename Evaluate>
+void forms_benchmark(benchmark::State& state, const std::array<const char*, N>& names,
+                     Evaluate&& evaluate) {
     const fs::path data = diachi::bench::data_dir();
     if (!fs::exists(data / "streets/streets_by_district.csv") ||
         !fs::exists(data / "units/old_to_new_communes.csv")) {
@@ -305,15 +274,14 @@ void BM_StreetListForms(benchmark::State& state) {
         return;
     }
     const fs::path scratch =
-        fs::temp_directory_path() / ("diachi-streets-eval-" + std::to_string(std::random_device{}()));
+        fs::temp_directory_path() / ("diachi-forms-eval-" + std::to_string(std::random_device{}()));
     auto registry = diachi::bench::national_registry(scratch, data);
     const auto old = diachi::geography::read_old_units(
         (data / "units/old_to_new_communes.csv").string(),
         (data / "units/units_v2.4.1_pre-reform_2025-03-01.json").string());
-    diachi::bench::StreetScore score;
+    diachi::bench::FormsScore<N> score;
     for (auto _ : state) {
-        score = diachi::bench::evaluate_streets(*registry, old,
-                                                data / "streets/streets_by_district.csv");
+        score = evaluate(*registry, old, data);
     }
     registry.reset();
     fs::remove_all(scratch);
@@ -322,15 +290,31 @@ void BM_StreetListForms(benchmark::State& state) {
             std::fprintf(stderr, "miss %s\n", miss.c_str());
         }
     }
-    for (std::size_t f = 0; f < score.forms.size(); ++f) {
-        const auto& form = score.forms[f];
-        if (form.asked > 0) {
-            state.counters[std::string("top1_") + diachi::bench::street_form_names[f]] =
-                static_cast<double>(form.correct) / static_cast<double>(form.asked);
+    for (std::size_t f = 0; f < N; ++f) {
+        if (score.forms[f].asked > 0) {
+            state.counters[std::string("top1_") + names[f]] =
+                static_cast<double>(score.forms[f].correct) /
+                static_cast<double>(score.forms[f].asked);
         }
     }
     state.counters["queries"] = static_cast<double>(score.asked);
     state.counters["top1"] = static_cast<double>(score.correct) / static_cast<double>(score.asked);
+}
+
+void BM_WrittenUnitForms(benchmark::State& state) {
+    forms_benchmark(state, diachi::bench::written_form_names,
+                    [](const Registry& registry, const auto& old, const fs::path&) {
+                        return diachi::bench::evaluate_written_units(registry, old);
+                    });
+}
+BENCHMARK(BM_WrittenUnitForms)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+void BM_StreetListForms(benchmark::State& state) {
+    forms_benchmark(state, diachi::bench::street_form_names,
+                    [](const Registry& registry, const auto& old, const fs::path& data) {
+                        return diachi::bench::evaluate_streets(
+                            registry, old, data / "streets/streets_by_district.csv");
+                    });
 }
 BENCHMARK(BM_StreetListForms)->Iterations(1)->Unit(benchmark::kMillisecond);
 

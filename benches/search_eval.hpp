@@ -417,12 +417,27 @@ struct FormScore {
     std::size_t correct = 0;
 };
 
-struct WrittenScore {
-    std::array<FormScore, written_form_names.size()> forms{};
+/// Top-1 figures of an evaluation in @p N forms.
+template <std::size_t N>
+struct FormsScore {
+    std::array<FormScore, N> forms{};
     std::size_t asked = 0;
     std::size_t correct = 0;
     std::vector<std::string> misses;  ///< "[form] text -> got, want"
+
+    /// Counts one query of form @p form; @p miss says what came instead when it was wrong.
+    void count(std::size_t form, bool ok, const char* form_name, const std::string& miss) {
+        ++asked;
+        ++forms[form].asked;
+        correct += ok ? 1 : 0;
+        forms[form].correct += ok ? 1 : 0;
+        if (!ok) {
+            misses.push_back(std::string("[") + form_name + "] " + miss);
+        }
+    }
 };
+
+using WrittenScore = FormsScore<written_form_names.size()>;
 
 /// Runs evaluation (3) on @p registry (zones and old units imported).
 inline WrittenScore evaluate_written_units(const store::Registry& registry,
@@ -439,18 +454,11 @@ inline WrittenScore evaluate_written_units(const store::Registry& registry,
             const bool ok = !results.empty() &&
                             std::find(u.zones.begin(), u.zones.end(), results.front().zone_id) !=
                                 u.zones.end();
-            ++score.asked;
-            ++score.forms[f.form].asked;
-            score.correct += ok ? 1 : 0;
-            score.forms[f.form].correct += ok ? 1 : 0;
-            if (!ok) {
-                score.misses.push_back(std::string("[") + written_form_names[f.form] + "] " +
-                                       f.text + " -> " +
-                                       (results.empty() ? "nothing"
-                                                        : results.front().label + " " +
-                                                              results.front().zone_id) +
-                                       ", want " + u.zones.front());
-            }
+            score.count(f.form, ok, written_form_names[f.form],
+                        f.text + " -> " +
+                            (results.empty() ? "nothing"
+                                             : results.front().label + " " + results.front().zone_id) +
+                            ", want " + u.zones.front());
         }
     }
     return score;
@@ -468,12 +476,7 @@ inline WrittenScore evaluate_written_units(const store::Registry& registry,
 inline constexpr std::array<const char*, 4> street_form_names = {
     "with_district", "house_number", "no_diacritics", "no_district"};
 
-struct StreetScore {
-    std::array<FormScore, street_form_names.size()> forms{};
-    std::size_t asked = 0;
-    std::size_t correct = 0;
-    std::vector<std::string> misses;
-};
+using StreetScore = FormsScore<street_form_names.size()>;
 
 inline std::string trimmed(std::string s) {
     while (!s.empty() && s.back() == ' ') {
@@ -526,15 +529,8 @@ inline StreetScore evaluate_streets(const store::Registry& registry,
             const bool ok = !results.empty() &&
                             std::find(it->second.begin(), it->second.end(),
                                       results.front().zone_id) != it->second.end();
-            ++score.asked;
-            ++score.forms[f].asked;
-            score.correct += ok ? 1 : 0;
-            score.forms[f].correct += ok ? 1 : 0;
-            if (!ok) {
-                score.misses.push_back(std::string("[") + street_form_names[f] + "] " + texts[f] +
-                                       " -> " +
-                                       (results.empty() ? "nothing" : results.front().label));
-            }
+            score.count(f, ok, street_form_names[f],
+                        texts[f] + " -> " + (results.empty() ? "nothing" : results.front().label));
         }
     }
     return score;
