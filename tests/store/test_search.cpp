@@ -333,6 +333,10 @@ TEST(SearchNational, ReadsTheTextAsOneChain) {
         {"Phường Tân Định, Quận 1, HCM", "Phường Tân Định", "Thành phố Hồ Chí Minh"},
         {"Hàng Trống, Hoàn Kiếm, Hà Nội", "Phường Hoàn Kiếm", "Thành phố Hà Nội"},
         {"X. Sơn Kim 1, H. Hương Sơn, T. Hà Tĩnh", "Xã Sơn Kim 1", "Tỉnh Hà Tĩnh"},
+        {"Phường Yên Hòa Cầu Giấy", "Phường Yên Hoà", "Thành phố Hà Nội"},
+        {"Thị trấn, Dương Minh Châu", "Xã Dương Minh Châu", "Tỉnh Tây Ninh"},
+        {"xom thanh khe 4 mao dien", "Phường Mão Điền", "Tỉnh Bắc Ninh"},
+        {"12 Hàng Bạc", "Phường Hoàn Kiếm", "Thành phố Hà Nội"},  // the street's shape
     };
     for (const auto& c : cases) {
         const auto r = registry->search(c.text);
@@ -340,6 +344,24 @@ TEST(SearchNational, ReadsTheTextAsOneChain) {
         EXPECT_EQ(r.front().commune, c.commune) << c.text;
         EXPECT_EQ(r.front().province, c.province) << c.text;
         EXPECT_FALSE(r.front().reading.empty()) << c.text;
+    }
+    // Places of a province alone, a province shortened, a street's given names shortened.
+    const struct {
+        const char* text;
+        PlaceKind kind;
+        const char* province;
+    } places[] = {
+        {"T.Giang", PlaceKind::province, "Tỉnh Đồng Tháp"},  // Tiền Giang, now in Đồng Tháp
+        {"Đ.Nai", PlaceKind::province, "Thành phố Đồng Nai"},
+        {"P.8 Q.11 HCM", PlaceKind::commune, "Thành phố Hồ Chí Minh"},
+        {"Ng Văn Cừ, Long Biên", PlaceKind::street, "Thành phố Hà Nội"},
+        {"12 Ng.T.M.Khai, Q.1, TPHCM", PlaceKind::street, "Thành phố Hồ Chí Minh"},
+    };
+    for (const auto& p : places) {
+        const auto r = registry->search(p.text);
+        ASSERT_FALSE(r.empty()) << p.text;
+        EXPECT_EQ(r.front().kind, p.kind) << p.text;
+        EXPECT_EQ(r.front().province, p.province) << p.text;
     }
     // A province named against a commune of another sinks it: Sơn Giang of Hà Tĩnh, not
     // the commune of that name elsewhere, and the reading says which span was what.

@@ -210,6 +210,41 @@ void Gazetteer::add_words_to(Vocabulary* vocabulary) const {
     }
 }
 
+namespace {
+
+/// A street's given names as people shorten them: "Nguyễn" as "Ng" ("Ng Văn Cừ"), and every
+/// word but the last cut to its initial, with or without "Ng" ("Ng.T.M.Khai", "N.T.M.Khai").
+template <typename Alias>
+void street_aliases(const std::vector<std::string>& words, const Gazetteer::Entry* e,
+                    Alias&& alias) {
+    if (words.size() < 2) {
+        return;
+    }
+    std::string ng;
+    bool has_nguyen = false;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        has_nguyen = has_nguyen || words[i] == "nguyen";
+        ng.append(i > 0 ? " " : "").append(words[i] == "nguyen" ? "ng" : words[i]);
+    }
+    if (has_nguyen) {
+        alias(ng, e);
+    }
+    if (words.size() >= 3) {
+        std::string initials;
+        std::string ng_initials = words.front() == "nguyen" ? "ng" : std::string(1, words.front().front());
+        for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+            initials.append(i > 0 ? " " : "").push_back(words[i].front());
+            if (i > 0) {
+                ng_initials.append(" ").push_back(words[i].front());
+            }
+        }
+        alias(initials + " " + words.back(), e);
+        alias(ng_initials + " " + words.back(), e);
+    }
+}
+
+}  // namespace
+
 void Gazetteer::add_aliases() {
     const auto alias = [&](std::string key, const Entry* e, bool colloquial = false) {
         if (key.empty() || (m_names.contains(key) && !colloquial)) {
@@ -233,20 +268,23 @@ void Gazetteer::add_aliases() {
         }
         for (const auto& e : entries) {
             if (e.level == Level::street) {
+                street_aliases(words, &e, alias);
                 continue;  // streets are too many for glued spellings
             }
             alias(glued, &e);
-            // Initials and a first word cut to its initial: provinces and districts, which
-            // people shorten ("HCM", "HBT", "T.Giang", "Đ.Nai"); communes are too many to.
-            if (is_commune(e.level) || e.level == Level::street) {
+            // Initials: provinces and districts, which people shorten ("HCM", "HBT");
+            // communes are too many to.
+            if (is_commune(e.level)) {
                 continue;
             }
             alias(initials, &e);
-            std::string first_cut(1, words.front().front());
-            for (std::size_t i = 1; i < words.size(); ++i) {
-                first_cut.append(" ").append(words[i]);
+            if (is_province(e.level)) {  // "T.Giang", "Đ.Nai": provinces, as people write them
+                std::string first_cut(1, words.front().front());
+                for (std::size_t i = 1; i < words.size(); ++i) {
+                    first_cut.append(" ").append(words[i]);
+                }
+                alias(first_cut, &e);
             }
-            alias(first_cut, &e);
             if (words.size() == 4) {  // "Bà Rịa - Vũng Tàu": "BR-VT"
                 alias(initials.substr(0, 2) + " " + initials.substr(2), &e);
             }

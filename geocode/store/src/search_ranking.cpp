@@ -213,6 +213,16 @@ std::unordered_map<std::uint32_t, std::vector<std::size_t>> zones_named(
         }
     }
     if (by_zone.empty()) {
+        // Nothing else: a unit written at the end of a hamlet's or street's words ("xóm Thanh
+        // Khê 4 Mão Điền"), then a province.
+        for (std::size_t s = 0; s < spans.size(); ++s) {
+            if (spans[s].inside_area) {
+                name_zones(s);
+            }
+        }
+        if (!by_zone.empty()) {
+            return by_zone;
+        }
         for (std::size_t s = 0; s < spans.size(); ++s) {
             if (spans[s].role == Role::province) {
                 name_zones(s);
