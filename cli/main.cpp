@@ -83,6 +83,8 @@ Address search (Vietnamese, with or without diacritics; old units too once impor
                                    street: found in their old district's communes) or the
                                    named highway ways of an OpenStreetMap file (found in the
                                    communes they run through)
+  places import FILE.osm.pbf       store the named places (shops, schools, offices, markets) of
+                                   an OpenStreetMap file, found by search by name
 
 Vector tiles (Mapbox Vector Tiles 2.1; layers: households, communes, provinces, labels, grid, osm):
   tile Z X Y [--layers L,...] [--osm FILE.osm.pbf] [--gzip] [--json] [--check]

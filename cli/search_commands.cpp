@@ -125,6 +125,22 @@ int run_streets_import(std::span<const std::string_view> words) {
     return exit_ok;
 }
 
+int run_places_import(std::span<const std::string_view> words) {
+    constexpr std::array<std::string_view, 1> value_options = {"--store"};
+    constexpr std::array<std::string_view, 1> flags = {"--json"};
+    const Args args(words, value_options, flags);
+    args.expect_at_most(1);
+    const std::string path(args.positional(0, "FILE.osm.pbf"));
+    store::Registry registry(store_path(args), writable());
+    const std::size_t stored = registry.import_places(geography::read_osm_places(path));
+    if (args.flag("--json")) {
+        std::cout << JsonObject{}.field("places", static_cast<long>(stored)).str() << '\n';
+    } else {
+        std::cout << stored << " named places stored\n";
+    }
+    return exit_ok;
+}
+
 }  // namespace
 
 int run_search_command(std::string_view command, std::span<const std::string_view> words) {
@@ -135,6 +151,12 @@ int run_search_command(std::string_view command, std::span<const std::string_vie
             throw UsageError("units: expected 'units import MAPPING.csv [--units UNITS.json]'");
         }
         return run_units_import(words.subspan(1));
+    }
+    if (command == "places") {
+        if (words.empty() || words[0] != "import") {
+            throw UsageError("places: expected 'places import FILE.osm.pbf'");
+        }
+        return run_places_import(words.subspan(1));
     }
     if (command == "streets") {
         if (words.empty() || words[0] != "import") {

@@ -313,6 +313,41 @@ TEST(SearchNational, StreetListForms) {
     }
 }
 
+// Named places of OpenStreetMap, found by name and by name and place, at their own point.
+TEST(SearchNational, NamedPlaces) {
+    const auto data = std::filesystem::path(diachi::test::data_dir());
+    const auto pois = data / "osm/hanoi_pois_nodes_2024-09.osm.pbf";
+    if (!std::filesystem::exists(pois) || !std::filesystem::exists(data / "units")) {
+        GTEST_SKIP() << "../shared/data osm/units absent (set DIACHI_DATA_DIR)";
+    }
+    diachi::test::TempDir dir;
+    auto registry = diachi::bench::national_registry(dir.path() / "store", data);
+    const auto places = diachi::geography::read_osm_places(pois.string());
+    ASSERT_GT(places.size(), 500U);
+    EXPECT_EQ(registry->import_places(places), places.size());
+    // Imported again: the same places, not twice as many.
+    EXPECT_EQ(registry->import_places(places), places.size());
+    std::size_t asked = 0;
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < places.size(); i += 23) {
+        const auto& p = places[i];
+        const auto r = registry->search(p.name, {});
+        ++asked;
+        // The place itself among the first five results (names repeat: "Trạm y tế").
+        for (std::size_t k = 0; k < r.size() && k < 5; ++k) {
+            if (r[k].kind == PlaceKind::place && r[k].location == p.location) {
+                ++found;
+                break;
+            }
+        }
+    }
+    EXPECT_GE(static_cast<double>(found) / static_cast<double>(asked), 0.85) << found << "/" << asked;
+    const auto cafe = registry->search("Cà Phê Nola, Hoàn Kiếm");
+    ASSERT_FALSE(cafe.empty());
+    EXPECT_EQ(cafe.front().kind, PlaceKind::place);
+    EXPECT_EQ(cafe.front().commune, "Phường Hoàn Kiếm");
+}
+
 // The examples of issue #26 on the real units: each the commune it names, read as one chain.
 TEST(SearchNational, ReadsTheTextAsOneChain) {
     const auto data = std::filesystem::path(diachi::test::data_dir());

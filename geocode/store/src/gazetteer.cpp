@@ -43,7 +43,7 @@ bool level_allowed(Part part, Gazetteer::Level level) {
         case Part::city:
             return level == L::province || level == L::old_province || level == L::old_district;
         case Part::province: return level == L::province || level == L::old_province;
-        case Part::street: return level == L::street;
+        case Part::street: return level == L::street || level == L::place;
         case Part::unmarked: return true;
         default: return false;
     }
@@ -58,6 +58,7 @@ std::string_view level_name(Gazetteer::Level level) {
         case L::province: return "province";
         case L::old_province: return "old_province";
         case L::street: return "street";
+        case L::place: return "place";
     }
     return "unknown";
 }
@@ -72,7 +73,8 @@ bool is_commune(Gazetteer::Level level) noexcept {
 
 Gazetteer::Gazetteer(const geography::ZoneIndex& zones,
                      const std::vector<geography::OldUnit>& old,
-                     const std::vector<geography::StreetRow>& streets) {
+                     const std::vector<geography::StreetRow>& streets,
+                     const std::vector<geography::NamedPlace>& places) {
     const auto add = [&](const std::string& full, Level level, std::vector<std::uint32_t> ids,
                          bool partial, std::string key = {}) {
         if (full.empty() || ids.empty()) {
@@ -165,6 +167,23 @@ Gazetteer::Gazetteer(const geography::ZoneIndex& zones,
             if (row.street.starts_with(word) && row.street.size() > word.size()) {
                 add(row.street, Level::street, ids, by_district,
                     search::normalize(row.street.substr(word.size())));
+            }
+        }
+    }
+    // Named places: each its own entry, at its point, in the commune it lies in; found by its
+    // whole name and by the part before " - " ("Văn Miếu - Quốc Tử Giám").
+    for (const auto& place : places) {
+        const auto hit = zones.locate(place.location);
+        const std::string key = search::normalize(place.name);
+        if (!hit || key.size() < 2 || search::is_number(key)) {
+            continue;
+        }
+        Entry e{Level::place, {hit->zone}, place.name, false, {}, place.location, place.kind};
+        m_names[key].push_back(e);
+        if (const std::size_t dash = place.name.find(" - "); dash != std::string::npos) {
+            const std::string head = search::normalize(place.name.substr(0, dash));
+            if (head.size() >= 2 && head != key) {
+                m_names[head].push_back(std::move(e));
             }
         }
     }
@@ -270,6 +289,9 @@ void Gazetteer::add_aliases() {
             if (e.level == Level::street) {
                 street_aliases(words, &e, alias);
                 continue;  // streets are too many for glued spellings
+            }
+            if (e.level == Level::place) {
+                continue;
             }
             alias(glued, &e);
             // Initials: provinces and districts, which people shorten ("HCM", "HBT");

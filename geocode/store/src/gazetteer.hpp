@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <diachi/geography/street_reader.hpp>
 #include <diachi/geography/unit_reader.hpp>
 #include <diachi/geography/zone_index.hpp>
 #include <diachi/search/address_parser.hpp>
@@ -29,6 +30,7 @@ public:
         province,
         old_province,
         street,  ///< a street of the street list, in the communes of the districts it runs through
+        place,   ///< a named place (shop, school, office, pagoda, market) at a point
     };
     struct Entry {
         Level level;
@@ -37,6 +39,8 @@ public:
         /// An old commune split between several zones; a street placed by its district only.
         bool partial = false;
         std::string unit;                  ///< the label's unit word, folded ("phuong"), or empty
+        LatLngE7 location{};               ///< a place's point (Level::place)
+        std::string kind;                  ///< a place's tag, e.g. "amenity=marketplace"
 
         /// Whether zone @p z is (part of) this unit.
         [[nodiscard]] bool contains(std::uint32_t z) const noexcept;
@@ -45,7 +49,8 @@ public:
     Gazetteer() = default;
     /// @p streets are placed in the zones their old district went to (through @p old).
     Gazetteer(const geography::ZoneIndex& zones, const std::vector<geography::OldUnit>& old,
-              const std::vector<geography::StreetRow>& streets = {});
+              const std::vector<geography::StreetRow>& streets = {},
+              const std::vector<geography::NamedPlace>& places = {});
 
     /// The units named @p name (folded, without the unit word; numbers without leading zeros).
     [[nodiscard]] const std::vector<Entry>* find(std::string_view name) const;

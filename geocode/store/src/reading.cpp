@@ -30,6 +30,7 @@ Role role_of(L level) {
         case L::province:
         case L::old_province: return Role::province;
         case L::street: return Role::street;
+        case L::place: return Role::place;
     }
     return Role::province;
 }
@@ -45,6 +46,7 @@ double level_weight(const Gazetteer::Entry& e) {
         // A registered street (3) places a door; a street's shape its communes; a listed
         // street only its district.
         case L::street: return e.partial ? 2.5 : 2.8;
+        case L::place: return 2.8;  // a named place is a point, as a door
     }
     return 1.0;
 }
@@ -134,6 +136,9 @@ struct SpanFinder {
                 // words of the text or after a house number; never against a unit word.
                 if (e.level == L::street && (bonus < 0.0 || !street_place)) {
                     return;
+                }
+                if (e.level == L::place && bonus < 0.0) {
+                    return;  // a place's name is never read against a unit word
                 }
                 double w = level_weight(e) * (alias ? 0.95 : 1.0) + bonus + extra;
                 if (marked) {
@@ -228,6 +233,7 @@ std::string_view name(Role role) noexcept {
         case Role::province: return "province";
         case Role::street: return "street";
         case Role::hamlet: return "hamlet";
+        case Role::place: return "place";
     }
     return "unknown";
 }
@@ -288,8 +294,8 @@ Chain best_chain(const std::vector<Span>& spans, const std::vector<std::size_t>&
     const std::size_t k = order.size();
     // One bit per role, and two for the old units taken: an old commune read with its old
     // district is one address of the old system, worth a little more than the two apart.
-    constexpr std::size_t old_commune_bit = 1U << 5;
-    constexpr std::size_t old_district_bit = 1U << 6;
+    constexpr std::size_t old_commune_bit = 1U << 6;
+    constexpr std::size_t old_district_bit = 1U << 7;
     constexpr double old_pair_bonus = 0.2;
     const auto bits_of = [&](const Span& s) -> std::size_t {
         const std::size_t role = std::size_t{1} << static_cast<unsigned>(s.role);
@@ -301,7 +307,7 @@ Chain best_chain(const std::vector<Span>& spans, const std::vector<std::size_t>&
                                                            : 0);
     };
     // The masks range over the bits these spans use only (most zones have one to three).
-    std::array<std::size_t, 7> compact{};
+    std::array<std::size_t, 8> compact{};
     std::size_t width = 0;
     for (const std::size_t o : order) {
         const std::size_t bits = bits_of(spans[o]);
@@ -318,8 +324,8 @@ Chain best_chain(const std::vector<Span>& spans, const std::vector<std::size_t>&
         }
         return out;
     };
-    const std::size_t district_old = compact[6];
-    const std::size_t commune_old = compact[5];
+    const std::size_t district_old = compact[7];
+    const std::size_t commune_old = compact[6];
     const std::size_t masks = std::size_t{1} << width;
     // best[i * masks + mask]: the heaviest chain of order[i..] using no role in mask.
     std::vector<double> best((k + 1) * masks, 0.0);

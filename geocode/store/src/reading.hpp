@@ -22,7 +22,7 @@ namespace diachi::store::detail {
 class Vocabulary;
 
 /// What a span is read as; each role is taken at most once in a chain.
-enum class Role : std::uint8_t { commune, district, province, street, hamlet };
+enum class Role : std::uint8_t { commune, district, province, street, hamlet, place };
 
 [[nodiscard]] std::string_view name(Role role) noexcept;
 

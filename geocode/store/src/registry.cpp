@@ -104,6 +104,7 @@ constexpr std::string_view key_next_id = "next_id";
 constexpr std::string_view key_prefixes = "prefixes";
 constexpr std::string_view key_old_units = "old_units";
 constexpr std::string_view key_streets = "street_rows";
+constexpr std::string_view key_places = "place_rows";
 constexpr std::string_view key_format = "format";
 constexpr std::string_view format_version = "diachi-registry-7";
 // Format 3 lacks the density and cell indexes, format 4 the cell index; opening such a store
@@ -364,6 +365,7 @@ struct Registry::Impl {
     /// Pre-2025 units (for search), and the gazetteer built from them and the zones.
     std::vector<geography::OldUnit> old_units;
     std::vector<geography::StreetRow> streets;  // the street list search places streets with
+    std::vector<geography::NamedPlace> places;  // named places search finds by name
     std::shared_ptr<const detail::Gazetteer> gazetteer = std::make_shared<const detail::Gazetteer>();
     mutable detail::Vocabulary vocabulary;
 
@@ -553,6 +555,7 @@ struct Registry::Impl {
                                const Household& before) const;
     void load_old_units(std::string_view data);
     void load_streets(std::string_view data);
+    void load_places(std::string_view data);
     void rebuild_gazetteer();
     [[nodiscard]] detail::SearchContext search_context() const;
     /// Reads household @p id for a change (with its personal fields); errors not_found and
@@ -787,6 +790,12 @@ void Registry::Impl::open() {
     } else if (!status.IsNotFound()) {
         check(status, "reading the street list");
     }
+    status = db->Get(rocksdb::ReadOptions(), cf(cf_default), key_places, &value);
+    if (status.ok()) {
+        load_places(value);
+    } else if (!status.IsNotFound()) {
+        check(status, "reading the named places");
+    }
     load_zones();
     detail::load_area_words(db, cf(cf_search), &vocabulary);
 }
@@ -837,16 +846,40 @@ void Registry::Impl::load_streets(std::string_view data) {
     streets = std::move(rows);
 }
 
+void Registry::Impl::load_places(std::string_view data) {
+    detail::Reader in(data, "named places");
+    std::vector<geography::NamedPlace> rows;
+    while (!in.done()) {
+        geography::NamedPlace place;
+        place.osm_id = in.string();
+        place.name = in.string();
+        place.kind = in.string();
+        const std::string lat(in.string());
+        const std::string lng(in.string());
+        const auto location = LatLngE7::from_e7(static_cast<std::int32_t>(std::stol(lat)),
+                                                static_cast<std::int32_t>(std::stol(lng)));
+        if (!location) {
+            throw std::runtime_error("corrupt named place " + place.osm_id + ": location");
+        }
+        place.location = *location;
+        rows.push_back(std::move(place));
+    }
+    std::lock_guard lock(zones_mutex);
+    places = std::move(rows);
+}
+
 void Registry::Impl::rebuild_gazetteer() {
     const auto index = zone_snapshot();
     std::vector<geography::OldUnit> units;
     std::vector<geography::StreetRow> listed;
+    std::vector<geography::NamedPlace> named;
     {
         std::lock_guard lock(zones_mutex);
         units = old_units;
         listed = streets;
+        named = places;
     }
-    auto built = index ? std::make_shared<const detail::Gazetteer>(*index, units, listed)
+    auto built = index ? std::make_shared<const detail::Gazetteer>(*index, units, listed, named)
                        : std::make_shared<const detail::Gazetteer>();
     built->add_words_to(&vocabulary);
     std::lock_guard lock(zones_mutex);
@@ -2412,6 +2445,39 @@ std::size_t Registry::import_streets(const std::vector<geography::StreetRow>& ro
     m_impl->rebuild_gazetteer();
     m_impl->generation.fetch_add(1, std::memory_order_release);
     return rows.size();
+}
+
+std::size_t Registry::import_places(const std::vector<geography::NamedPlace>& places) {
+    m_impl->require_writable();
+    // By OSM id: a place imported again replaces itself; places of other files stay.
+    std::vector<geography::NamedPlace> all;
+    {
+        std::set<std::string> fresh;
+        for (const auto& place : places) {
+            fresh.insert(place.osm_id);
+        }
+        std::lock_guard lock(m_impl->zones_mutex);
+        for (const auto& place : m_impl->places) {
+            if (!fresh.contains(place.osm_id)) {
+                all.push_back(place);
+            }
+        }
+    }
+    all.insert(all.end(), places.begin(), places.end());
+    std::string data;
+    for (const auto& place : all) {
+        detail::put_string(&data, place.osm_id);
+        detail::put_string(&data, place.name);
+        detail::put_string(&data, place.kind);
+        detail::put_string(&data, std::to_string(place.location.lat_e7));
+        detail::put_string(&data, std::to_string(place.location.lng_e7));
+    }
+    m_impl->check(m_impl->db->Put(m_impl->write_options, m_impl->cf(cf_default), key_places, data),
+                  "writing the named places");
+    m_impl->load_places(data);
+    m_impl->rebuild_gazetteer();
+    m_impl->generation.fetch_add(1, std::memory_order_release);
+    return places.size();
 }
 
 std::size_t Registry::import_street_lines(const std::vector<geography::StreetLine>& lines) {

@@ -17,6 +17,7 @@ std::string_view name(PlaceKind kind) noexcept {
         case PlaceKind::street: return "street";
         case PlaceKind::commune: return "commune";
         case PlaceKind::province: return "province";
+        case PlaceKind::place: return "place";
         case PlaceKind::cell: return "cell";
     }
     return "unknown";

@@ -499,7 +499,8 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
     const std::size_t per_kind = options.near || options.bbox ? 64 : 2 * options.limit;
     const bool provinces_only =
         !has_role(spans, top.chain, Role::commune) && !has_role(spans, top.chain, Role::district) &&
-        !has_role(spans, top.chain, Role::street) && !has_role(spans, top.chain, Role::hamlet);
+        !has_role(spans, top.chain, Role::street) && !has_role(spans, top.chain, Role::hamlet) &&
+        !has_role(spans, top.chain, Role::place);
     for (const auto& zr : readings) {
         if (const Span* area = area_of(spans, zr.chain); area != nullptr && area_results < per_kind) {
             for (const std::size_t s : zr.chain.spans) {
@@ -514,14 +515,19 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
             }
         }
         if (area_of(spans, zr.chain) == nullptr && area_results < per_kind) {
-            // A listed street (no household registered on it yet): the street in this commune.
+            // A listed street (no household registered on it yet): the street in this commune;
+            // a named place at its point.
             for (const std::size_t s : zr.chain.spans) {
-                if (spans[s].role != Role::street) {
+                if (spans[s].role != Role::street && spans[s].role != Role::place) {
                     continue;
                 }
                 SearchResult r = zone_result(zones, zr.zone);
-                r.kind = PlaceKind::street;
+                r.kind = spans[s].role == Role::place ? PlaceKind::place : PlaceKind::street;
                 r.label = spans[s].entry->label + ", " + r.label;
+                if (spans[s].role == Role::place) {
+                    r.location = spans[s].entry->location;
+                    r.notes.push_back(spans[s].entry->kind);
+                }
                 describe(q, spans, areas, zr.chain, &r);
                 r.score = zr.chain_read * zr.partial / total;
                 results.push_back(std::move(r));

@@ -375,6 +375,11 @@ public:
     /// throws std::runtime_error when no zones are imported.
     std::size_t import_street_lines(const std::vector<geography::StreetLine>& lines);
 
+    /// Stores named places (geography::read_osm_places()) that search finds by name ("Chợ Đồng
+    /// Xuân", "chợ Đồng Xuân, Hoàn Kiếm"). Idempotent by OSM id: a place imported again replaces
+    /// itself, places of other files stay. Returns the places given.
+    std::size_t import_places(const std::vector<geography::NamedPlace>& places);
+
     /// Free Vietnamese address text (or a household code) -> households, hamlets, streets,
     /// communes and provinces, best first (see docs/search.md).
     [[nodiscard]] std::vector<SearchResult> search(std::string_view query,

@@ -23,6 +23,7 @@ enum class PlaceKind {
     household,  ///< one registered household (house number and place matched, or its code)
     hamlet,     ///< thôn / xóm / ấp / bản / tổ dân phố, known from its registered households
     street,     ///< a street or alley, known from its registered households
+    place,      ///< a named place (shop, school, office, pagoda, market) from OpenStreetMap
     commune,    ///< a commune (today's; an old one is mapped to today's)
     province,   ///< a province
     cell,       ///< the grid cell of a plus code in the text, where no household is registered
