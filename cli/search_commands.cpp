@@ -35,6 +35,16 @@ void print_results(const std::vector<store::SearchResult>& results, std::string_
     }
 }
 
+/// What an import stored: {"FIELD": N} with --json, else "N WHAT".
+int report_stored(const Args& args, const char* field, std::size_t stored, const char* what) {
+    if (args.flag("--json")) {
+        std::cout << JsonObject{}.field(field, static_cast<long>(stored)).str() << '\n';
+    } else {
+        std::cout << stored << ' ' << what << '\n';
+    }
+    return exit_ok;
+}
+
 int run_search(std::span<const std::string_view> words) {
     constexpr std::array<std::string_view, 4> value_options = {"--store", "--limit", "--near",
                                                                "--bbox"};
@@ -98,12 +108,7 @@ int run_units_import(std::span<const std::string_view> words) {
     const auto units = geography::read_old_units(mapping, option_or(args, "--units", {}));
     store::Registry registry(store_path(args), writable());
     const std::size_t stored = registry.import_old_units(units);
-    if (args.flag("--json")) {
-        std::cout << JsonObject{}.field("old_units", static_cast<long>(stored)).str() << '\n';
-    } else {
-        std::cout << stored << " old units stored\n";
-    }
-    return exit_ok;
+    return report_stored(args, "old_units", stored, "old units stored");
 }
 
 int run_streets_import(std::span<const std::string_view> words) {
@@ -117,12 +122,7 @@ int run_streets_import(std::span<const std::string_view> words) {
     // A street list by district, or the streets' shapes from OpenStreetMap.
     const std::size_t stored = osm ? registry.import_street_lines(geography::read_osm_streets(path))
                                    : registry.import_streets(geography::read_streets(path));
-    if (args.flag("--json")) {
-        std::cout << JsonObject{}.field("streets", static_cast<long>(stored)).str() << '\n';
-    } else {
-        std::cout << stored << " street rows stored\n";
-    }
-    return exit_ok;
+    return report_stored(args, "streets", stored, "street rows stored");
 }
 
 int run_places_import(std::span<const std::string_view> words) {
@@ -133,12 +133,7 @@ int run_places_import(std::span<const std::string_view> words) {
     const std::string path(args.positional(0, "FILE.osm.pbf"));
     store::Registry registry(store_path(args), writable());
     const std::size_t stored = registry.import_places(geography::read_osm_places(path));
-    if (args.flag("--json")) {
-        std::cout << JsonObject{}.field("places", static_cast<long>(stored)).str() << '\n';
-    } else {
-        std::cout << stored << " named places stored\n";
-    }
-    return exit_ok;
+    return report_stored(args, "places", stored, "named places stored");
 }
 
 }  // namespace
