@@ -97,6 +97,10 @@ TEST(Normalize, GluedWordsAreSplit) {
         EXPECT_EQ(normalize(c.text), c.want) << c.text;
     }
     EXPECT_EQ(split_glued_words("P.TânĐịnh"), "P.Tân Định");
+    // A capital with no Latin letter under it starts no word: folding keeps it a capital, and
+    // normalising normalised text must change nothing (a fuzzer's find).
+    EXPECT_EQ(split_glued_words("x\xc3\x9e"), "x\xc3\x9e");  // xÞ
+    EXPECT_EQ(normalize(normalize("X\xc3\x9e M")), normalize("X\xc3\x9e M"));
     EXPECT_EQ(split_glued_words("\xff\xfe"), "\xff\xfe");  // bytes that are not UTF-8 stay
 }
 

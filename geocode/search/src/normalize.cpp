@@ -61,7 +61,14 @@ std::string split_glued_words(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
         const std::size_t at = i;
         const char32_t cp = decode(text, &i);
-        const int c = letter_case(cp);
+        int c = letter_case(cp);
+        // Only a capital that folds to a Latin letter starts a word: "Þ" or "Ð" stay as they
+        // are after folding, and a second pass would split before them (normalize() must give
+        // the same on its own output).
+        if (c == 1 && cp >= 0x80) {
+            const std::string folded = fold(text.substr(at, i - at));
+            c = folded.size() == 1 && folded[0] >= 'a' && folded[0] <= 'z' ? 1 : 0;
+        }
         const bool mark = cp >= 0x300 && cp <= 0x36F;
         if (c == 1 && last_case == -1) {
             out.push_back(' ');

@@ -309,10 +309,12 @@ double partial_factor(const std::vector<Span>& spans, const Chain& chain) {
     return 1.0;
 }
 
-bool same_score(double a, double b) { return std::abs(a - b) < 1e-9; }
+/// @p x on a grid of 1e-9: weights that differ by rounding compare equal, and comparisons stay a
+/// strict weak order (a tolerance would not be one, and std::sort needs one).
+double on_grid(double x) { return std::round(x * 1e9); }
 
 bool better(const SearchResult& a, const SearchResult& b) {
-    if (!same_score(a.score, b.score)) {
+    if (a.score != b.score) {
         return a.score > b.score;
     }
     if (a.distance_m >= 0.0 && b.distance_m >= 0.0 && a.distance_m != b.distance_m) {
@@ -467,8 +469,8 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
         readings.push_back(std::move(zr));
     }
     std::sort(readings.begin(), readings.end(), [&](const ZoneReading& a, const ZoneReading& b) {
-        if (!same_score(a.chain_read, b.chain_read)) {
-            return a.chain_read > b.chain_read;
+        if (on_grid(a.chain_read) != on_grid(b.chain_read)) {
+            return on_grid(a.chain_read) > on_grid(b.chain_read);
         }
         return a.chain.weight != b.chain.weight ? a.chain.weight > b.chain.weight
                                                 : zones.zone(a.zone).id < zones.zone(b.zone).id;
@@ -559,7 +561,8 @@ std::vector<SearchResult> search(const SearchContext& context, std::string_view 
         }
     }
     for (auto& r : results) {
-        r.score = std::clamp(r.score - penalty, 0.0, 1.0);
+        // On a grid of 1e-9, so that equal readings compare equal and the order is a total one.
+        r.score = std::round(std::clamp(r.score - penalty, 0.0, 1.0) * 1e9) / 1e9;
         r.notes.insert(r.notes.end(), q.notes.begin(), q.notes.end());
         if (options.near) {
             r.distance_m = distance_m(*options.near, r.location);
